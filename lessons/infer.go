@@ -1,0 +1,134 @@
+package lessons
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"strings"
+)
+
+// unitKind classifies a unit of Go code (see "Inference" in the spec).
+type unitKind int
+
+const (
+	unitDecls unitKind = iota // declarations only: helpers
+	unitMain                  // declarations including func main: a root
+	unitStmts                 // statements: wrapped in func main, a root
+	unitFile                  // has a package clause: a whole file, a root
+)
+
+// unit is one or more consecutive Go blocks whose braces balance together.
+type unit struct {
+	blocks   []*fence
+	kind     unitKind
+	mainLine int // roots: the opening fence of the block holding main
+}
+
+func (u *unit) root() bool { return u.kind != unitDecls }
+
+func (u *unit) line() int { return u.blocks[0].Line }
+
+// splitUnits groups blocks into units: a block whose braces do not balance
+// continues into the next one, until they do.
+func splitUnits(blocks []*fence) []*unit {
+	var out []*unit
+	var cur *unit
+	depth := 0
+	for _, b := range blocks {
+		if cur == nil {
+			cur = &unit{}
+		}
+		cur.blocks = append(cur.blocks, b)
+		depth += braceBalance(b.Code)
+		if depth <= 0 {
+			out = append(out, cur)
+			cur, depth = nil, 0
+		}
+	}
+	if cur != nil {
+		out = append(out, cur)
+	}
+	for _, u := range out {
+		u.classify()
+	}
+	return out
+}
+
+// braceBalance counts { minus } on Go tokens, so that braces in strings and
+// comments do not count.
+func braceBalance(code string) int {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	src := []byte(code)
+	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
+	n := 0
+	for {
+		_, tok, _ := s.Scan()
+		switch tok {
+		case token.EOF:
+			return n
+		case token.LBRACE:
+			n++
+		case token.RBRACE:
+			n--
+		}
+	}
+}
+
+// firstTokens returns the first two tokens of code, comments skipped.
+func firstTokens(code string) (token.Token, token.Token, string) {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	src := []byte(code)
+	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
+	_, t1, _ := s.Scan()
+	_, t2, lit := s.Scan()
+	return t1, t2, lit
+}
+
+const pkgMain = "package main\n"
+
+// classify sets the unit's kind and, for roots, where main is.
+func (u *unit) classify() {
+	var b strings.Builder
+	for _, f := range u.blocks {
+		b.WriteString(f.Code)
+	}
+	code := b.String()
+	u.mainLine = u.line()
+	t1, t2, lit := firstTokens(code)
+	if t1 == token.PACKAGE {
+		u.kind = unitFile
+		return
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", pkgMain+code, parser.SkipObjectResolution)
+	if err != nil {
+		// Not a valid file: statements, unless it plainly starts with a
+		// declaration that only statements cannot hold.
+		switch {
+		case t1 == token.FUNC && t2 == token.IDENT && lit == "main":
+			u.kind = unitMain
+		case t1 == token.FUNC && t2 == token.IDENT, t1 == token.TYPE, t1 == token.IMPORT:
+			u.kind = unitDecls
+		default:
+			u.kind = unitStmts
+		}
+		return
+	}
+	u.kind = unitDecls
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "main" {
+			u.kind = unitMain
+			off := fset.Position(fn.Pos()).Offset - len(pkgMain)
+			for _, blk := range u.blocks {
+				if off < len(blk.Code) {
+					u.mainLine = blk.Line
+					break
+				}
+				off -= len(blk.Code)
+			}
+		}
+	}
+}
