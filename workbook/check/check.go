@@ -1,7 +1,38 @@
 // Package check compares a program's verdict with what its document expects.
+//
+// The rules, in the order they are applied:
+//
+//  1. An engine failure (the engine itself broke) fails with "engine".
+//  2. Build: a program that does not build fails with "build", at the
+//     Markdown line of the first diagnostic. For mode="compile-fail" it is
+//     the other way round: the build must fail (and its messages match
+//     the optional error regexp), and building is the "build" failure.
+//  3. Requires: each qualified name (exec.CommandContext) must appear as a
+//     selector in the program's syntax tree; a missing one fails with
+//     "output" and the reason "does not use exec.CommandContext" (the
+//     program does not do what its expectation asks for).
+//  4. A program stopped at its timeout fails with "timeout", quoting what it
+//     printed before it was stopped; a resource limit fails with "limit".
+//  5. Runs until stopped (until="output"): the program passes as soon as
+//     the expected stdout has appeared (see Seen); its exit status is then
+//     not checked.
+//  6. Exit status: a panic is exit status 2 and a signal a non-zero status;
+//     they fail with "exit" unless the expected status allows them.
+//  7. Output: stdout, then stderr, with the expectation's matching mode;
+//     a difference fails with "output" and a diff in Detail.
+//
+// With no expectation at all, a program passes when it builds and exits 0.
 package check
 
 import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"regexp"
+	"strings"
+	"time"
+
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
 )
@@ -30,15 +61,443 @@ type Result struct {
 // Options tune the presentation of a Result.
 type Options struct {
 	Colour bool // ANSI colour in Detail
+	// Timeout is the timeout the program ran with, named in the reason of
+	// a timed-out program (its run time, when zero).
+	Timeout time.Duration
 }
+
+// maxQuote is how much of a program's output a reason quotes.
+const maxQuote = 400
 
 // Check compares v with what p's document expects.
 func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
-	panic("check.Check: not implemented yet")
+	if p.Mode == lessons.ModeSkip {
+		return Result{Pass: true, Reason: fmt.Sprintf("%s: %q is skipped", at(p.File, p.Line), p.Name)}
+	}
+	if v == nil {
+		return Result{Failure: FailEngine, Reason: fmt.Sprintf("%s: %q: the engine returned no verdict", at(p.File, p.Line), p.Name)}
+	}
+	pal := NewPalette(opts.Colour)
+	r := checkOne(p, v, pal, opts)
+	if !r.Pass || v.Other == nil {
+		return r
+	}
+	// engine="both": the second verdict must pass too, and agree.
+	r2 := checkOne(p, v.Other, pal, opts)
+	if !r2.Pass {
+		return r2
+	}
+	if v.Differ != "" {
+		return Result{
+			Failure: FailOutput,
+			Reason:  fmt.Sprintf("%s: %q behaves differently with yaegi and compiled: %s", at(p.File, p.Line), p.Name, v.Differ),
+			Detail:  bothOutputs(v, pal),
+		}
+	}
+	return r
+}
+
+func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) Result {
+	name := fmt.Sprintf("%q", p.Name)
+	eng := engineName(v)
+	here := at(p.File, p.Line)
+	fail := func(f Failure, pos, format string, args ...any) Result {
+		return Result{Failure: f, Reason: pos + ": " + name + " " + fmt.Sprintf(format, args...)}
+	}
+
+	if v.End == engine.EngineError {
+		msg := v.Message
+		if msg == "" {
+			msg = "unknown engine error"
+		}
+		return fail(FailEngine, here, "could not be run (%s): %s", eng, oneLine(msg))
+	}
+
+	// Build.
+	if p.Mode == lessons.ModeCompileFail {
+		if v.End != engine.BuildFailed {
+			return fail(FailBuild, here, "builds (%s), but the document expects a compile error", eng)
+		}
+		if p.Expect.CompileError != "" {
+			re, err := regexp.Compile(p.Expect.CompileError)
+			if err != nil {
+				return fail(FailBuild, here, "has a bad error regexp %q: %v", p.Expect.CompileError, err)
+			}
+			all := diagnosticsText(v)
+			if !re.MatchString(all) {
+				r := fail(FailBuild, diagPos(p, v), "fails to build (%s) as expected, but no compiler message matches %q: %s",
+					eng, p.Expect.CompileError, oneLine(firstDiag(v)))
+				r.Detail = all
+				return r
+			}
+		}
+		return Result{Pass: true, Reason: fmt.Sprintf("%s: %s fails to build as expected (%s)", here, name, eng)}
+	}
+	if v.End == engine.BuildFailed {
+		r := fail(FailBuild, diagPos(p, v), "does not build (%s): %s", eng, oneLine(firstDiag(v)))
+		r.Detail = diagnosticsText(v)
+		return r
+	}
+
+	// Requires.
+	if missing := missingRequires(p); len(missing) > 0 {
+		return fail(FailOutput, here, "does not use %s (%s)", strings.Join(missing, ", "), eng)
+	}
+
+	if p.Mode == lessons.ModeCompile || v.End == engine.Built {
+		return Result{Pass: true, Reason: fmt.Sprintf("%s: %s builds (%s)", here, name, eng)}
+	}
+
+	// Timeout and limits.
+	switch v.End {
+	case engine.TimedOut:
+		what := "did not finish"
+		if p.Expect.Until {
+			what = "did not print its expected output"
+		}
+		limit := opts.Timeout
+		if limit <= 0 {
+			limit = roundDuration(v.Duration)
+		}
+		r := fail(FailTimeout, here, "%s within %s (%s) and was stopped; %s", what, limit, eng, printed(v))
+		r.Detail = outputs(v, pal)
+		return r
+	case engine.LimitHit:
+		limit := v.Limit
+		if limit == "" {
+			limit = "a resource"
+		}
+		r := fail(FailLimit, here, "hit the %s limit (%s) and was stopped; %s", limit, eng, printed(v))
+		r.Detail = outputs(v, pal)
+		return r
+	}
+
+	// Runs until stopped.
+	if p.Expect.Until && p.Expect.Stdout != nil {
+		if v.End == engine.Stopped || seenMatch(p.Expect.Stdout, string(v.Stdout), true) {
+			return Result{Pass: true, Reason: fmt.Sprintf("%s: %s printed its expected output and was stopped (%s)", here, name, eng)}
+		}
+	}
+
+	// Exit status.
+	code, how := exitOf(v)
+	if !exitOK(p.Expect.Exit, code, v.End) {
+		pos := here
+		if v.End == engine.Panicked && v.PanicPos.Line > 0 {
+			pos = at(v.PanicPos.File, v.PanicPos.Line)
+		}
+		r := fail(FailExit, pos, "%s (%s), expected %s", how, eng, wantExit(p.Expect.Exit))
+		if tail := strings.TrimSpace(string(v.Stderr)); tail != "" && v.End != engine.Panicked {
+			r.Reason += "; stderr: " + quote(tail)
+		}
+		r.Detail = outputs(v, pal)
+		return r
+	}
+
+	// Output.
+	for _, s := range []struct {
+		name   string
+		expect *lessons.Output
+		got    []byte
+		trunc  bool
+	}{
+		{"stdout", p.Expect.Stdout, v.Stdout, v.StdoutTruncated},
+		{"stderr", p.Expect.Stderr, v.Stderr, v.StderrTruncated},
+	} {
+		if s.expect == nil {
+			continue
+		}
+		var m *mismatch
+		var err error
+		if p.Expect.Until && s.name == "stdout" {
+			if !seenMatch(s.expect, string(s.got), true) {
+				m = &mismatch{Why: "the expected output never appeared"}
+			}
+		} else {
+			m, err = match(p, s.expect, string(s.got))
+		}
+		if err != nil {
+			return fail(FailOutput, at(s.expect.File, s.expect.Line), "has a bad %s expectation: %v", s.name, err)
+		}
+		if m == nil {
+			continue
+		}
+		where := at(s.expect.File, s.expect.Line)
+		msg := fmt.Sprintf("printed a different %s (%s) than expected at %s", s.name, eng, where)
+		if s.expect.Match != "" && s.expect.Match != lessons.MatchExact {
+			mode := string(s.expect.Match)
+			if s.expect.Unordered && s.expect.Match != lessons.MatchUnordered {
+				mode = "unordered " + mode
+			}
+			msg += " (match " + mode + ")"
+		}
+		if m.Why != "" {
+			msg += ": " + m.Why
+		}
+		if s.trunc {
+			msg += "; the output was truncated"
+		}
+		r := fail(FailOutput, here, "%s", msg)
+		r.Detail = Diff(normalize(s.expect, s.expect.Text, p), normalize(s.expect, string(s.got), p), pal)
+		return r
+	}
+	return Result{Pass: true, Reason: fmt.Sprintf("%s: %s passed (%s)", here, name, eng)}
+}
+
+// normalize applies to text what the matching mode ignores, so that the
+// diff shows only the differences that count.
+func normalize(o *lessons.Output, text string, p *lessons.Program) string {
+	switch {
+	case o.Match == lessons.MatchGo:
+		text = strings.TrimSpace(text)
+	case o.Match == lessons.MatchUnordered && fromComment(p, o):
+		text = sortLines(strings.TrimSpace(text))
+	case o.Match == lessons.MatchUnordered:
+		text = sortLines(trimFinalNewlines(text))
+	default:
+		text = trimFinalNewlines(text)
+	}
+	if text == "" {
+		return ""
+	}
+	return text + "\n"
 }
 
 // Seen returns the function that stops a runs-until-stopped program once its
 // expected output has appeared, or nil when p is not such a program.
+//
+// Only complete lines of the stdout so far count. For exact (and Go
+// comment) expectations, the expected lines must be the first lines
+// printed; wildcard and regexp expectations must match the first lines too
+// (a "..." line may stand for any number of them); contains expectations
+// must have appeared in order anywhere; unordered ones must each have
+// appeared, in any order. Whatever follows the match is ignored.
 func Seen(p *lessons.Program) func(stdout []byte) bool {
-	return nil
+	if p == nil || !p.Expect.Until || p.Expect.Stdout == nil {
+		return nil
+	}
+	o := p.Expect.Stdout
+	return func(stdout []byte) bool { return seenMatch(o, string(stdout), false) }
+}
+
+// at formats a Markdown position.
+func at(file string, line int) string {
+	if line <= 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d", file, line)
+}
+
+// engineName names the engine that produced v, with the reason for a
+// fallback when there was one.
+func engineName(v *engine.Verdict) string {
+	name := v.Engine
+	if name == "" {
+		name = "unknown engine"
+	}
+	if v.Fallback != "" {
+		name += ", because " + v.Fallback
+	}
+	return name
+}
+
+func firstDiag(v *engine.Verdict) string {
+	if len(v.Diagnostics) == 0 {
+		if v.Message != "" {
+			return v.Message
+		}
+		return "no compiler message"
+	}
+	return v.Diagnostics[0].Msg
+}
+
+// diagPos is the Markdown line of the first mapped diagnostic, else the
+// program's line.
+func diagPos(p *lessons.Program, v *engine.Verdict) string {
+	for _, d := range v.Diagnostics {
+		if d.Pos.Line > 0 {
+			file := d.Pos.File
+			if file == "" {
+				file = p.File
+			}
+			return at(file, d.Pos.Line)
+		}
+	}
+	return at(p.File, p.Line)
+}
+
+func diagnosticsText(v *engine.Verdict) string {
+	var b strings.Builder
+	for _, d := range v.Diagnostics {
+		if d.Pos.Line > 0 {
+			fmt.Fprintf(&b, "%s: ", at(d.Pos.File, d.Pos.Line))
+		}
+		b.WriteString(d.Msg + "\n")
+	}
+	if len(v.Diagnostics) == 0 && v.Message != "" {
+		b.WriteString(v.Message + "\n")
+	}
+	return b.String()
+}
+
+// exitOf returns the exit status of v for checking, and a description.
+func exitOf(v *engine.Verdict) (int, string) {
+	switch v.End {
+	case engine.Panicked:
+		return 2, "panicked: " + oneLine(v.Panic)
+	case engine.Signaled:
+		sig := v.Signal
+		if sig == "" {
+			sig = "a signal"
+		}
+		return -1, "was killed by " + sig
+	case engine.Stopped:
+		return 0, "was stopped"
+	}
+	return v.ExitCode, fmt.Sprintf("exited with status %d", v.ExitCode)
+}
+
+func exitOK(want, got int, end engine.End) bool {
+	switch want {
+	case lessons.ExitAny:
+		return true
+	case lessons.ExitNonZero:
+		return got != 0
+	}
+	if end == engine.Signaled {
+		return false
+	}
+	return got == want
+}
+
+func wantExit(want int) string {
+	switch want {
+	case lessons.ExitAny:
+		return "any status"
+	case lessons.ExitNonZero:
+		return "a non-zero status"
+	}
+	return fmt.Sprintf("status %d", want)
+}
+
+// printed summarizes what a stopped program had printed.
+func printed(v *engine.Verdict) string {
+	out := strings.TrimSpace(string(v.Stdout))
+	if out == "" {
+		if errOut := strings.TrimSpace(string(v.Stderr)); errOut != "" {
+			return "before that it printed on stderr: " + quote(errOut)
+		}
+		return "it printed nothing"
+	}
+	return "before that it printed: " + quote(out)
+}
+
+// quote keeps the end of a long output (the most recent lines are the most
+// telling) and quotes it on one line.
+func quote(s string) string {
+	if len(s) > maxQuote {
+		cut := len(s) - maxQuote
+		if i := strings.IndexByte(s[cut:], '\n'); i >= 0 && i < len(s)-cut-1 {
+			cut += i + 1 // start at a whole line
+		}
+		for cut < len(s) && s[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+			cut++
+		}
+		return fmt.Sprintf("%q (last %d of %d bytes)", s[cut:], len(s)-cut, len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " ..."
+	}
+	return s
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// outputs shows both streams of v, for the Detail of a failure.
+func outputs(v *engine.Verdict, pal Palette) string {
+	var b strings.Builder
+	for _, s := range []struct {
+		name  string
+		out   []byte
+		trunc bool
+	}{{"stdout", v.Stdout, v.StdoutTruncated}, {"stderr", v.Stderr, v.StderrTruncated}} {
+		if len(s.out) == 0 {
+			continue
+		}
+		head := s.name + ":"
+		if s.trunc {
+			head = s.name + " (truncated):"
+		}
+		b.WriteString(pal.Bold.Sprint(head) + "\n")
+		b.WriteString(indent(lastLines(string(s.out), maxDetailLines)))
+	}
+	if v.End == engine.Panicked && v.Panic != "" && !strings.Contains(string(v.Stderr), v.Panic) {
+		b.WriteString(pal.Bold.Sprint("panic:") + "\n" + indent(v.Panic))
+	}
+	return b.String()
+}
+
+// maxDetailLines is how many lines of a stream a failure's detail shows.
+const maxDetailLines = 40
+
+// lastLines keeps the last n lines of s, saying how many were left out.
+func lastLines(s string, n int) string {
+	ls := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	if len(ls) <= n {
+		return s
+	}
+	return fmt.Sprintf("... (%d earlier lines)\n%s\n", len(ls)-n, strings.Join(ls[len(ls)-n:], "\n"))
+}
+
+func bothOutputs(v *engine.Verdict, pal Palette) string {
+	a := string(v.Stdout)
+	var b string
+	if v.Other != nil {
+		b = string(v.Other.Stdout)
+	}
+	return Diff(a, b, pal)
+}
+
+func indent(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ") + "\n"
+}
+
+// missingRequires returns the qualified names of p.Expect.Requires that do
+// not appear as selectors (pkg.Name) in p's source.
+func missingRequires(p *lessons.Program) []string {
+	if len(p.Expect.Requires) == 0 {
+		return nil
+	}
+	used := map[string]bool{}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, p.File, p.Source, parser.SkipObjectResolution)
+	if f != nil {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok {
+					used[id.Name+"."+sel.Sel.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	_ = err // a parse error is reported by the build; use what parsed
+	var missing []string
+	for _, r := range p.Expect.Requires {
+		if !used[r] {
+			missing = append(missing, r)
+		}
+	}
+	return missing
 }

@@ -1,0 +1,71 @@
+package check
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ppworkbook/workbook/lessons"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/NAME, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestDiffGolden(t *testing.T) {
+	tests := []struct {
+		name     string
+		expected string
+		actual   string
+		colour   bool
+	}{
+		{"changed-line", "Task 0\nTask 1\nTask 2\nAll tasks sent.\n", "Task 0\nTask 1\nTask 3\nAll tasks sent.\n", false},
+		{"trailing-space", "hello\nworld\n", "hello  \nworld\n", false},
+		{"tab", "a b\n", "a\tb\n", false},
+		{"crlf", "one\ntwo\n", "one\r\ntwo\r\n", false},
+		{"no-final-newline", "done\n", "done", false},
+		{"missing-lines", "a\nb\nc\n", "a\n", false},
+		{"colour", "hello\nworld\n", "hello\nWorld \n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			golden(t, "diff-"+tt.name+".golden", Diff(tt.expected, tt.actual, NewPalette(tt.colour)))
+		})
+	}
+}
+
+func TestDiffEqual(t *testing.T) {
+	if d := Diff("a\n", "a\n", NewPalette(true)); d != "" {
+		t.Errorf("Diff of equal texts = %q", d)
+	}
+}
+
+func TestCheckDetailGolden(t *testing.T) {
+	p := prog(func(p *lessons.Program) { p.Expect.Stdout = out("Reading tasks\nTask 1\nTask 2\n", lessons.MatchExact) })
+	r := Check(p, exited(0, "Reading tasks\nTask 1 \nTask 2\n", ""), Options{})
+	golden(t, "check-output-mismatch.golden", r.Reason+"\n\n"+r.Detail)
+
+	r = Check(prog(nil), exited(0, "", ""), Options{Colour: true})
+	if strings.Contains(r.Detail, "\x1b[") {
+		t.Errorf("a pass has coloured detail %q", r.Detail)
+	}
+}

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseVerify(t *testing.T) {
+	tests := []struct {
+		args  []string
+		paths []string
+		check func(f *verifyFlags) bool
+		err   string
+	}{
+		{args: nil, check: func(f *verifyFlags) bool {
+			return f.engine == "auto" && f.timeout == 10*time.Second && f.color == "auto" && f.jobs > 0
+		}},
+		{args: []string{"a.md", "--json", "dir", "-j", "3"}, paths: []string{"a.md", "dir"}, check: func(f *verifyFlags) bool { return f.json && f.jobs == 3 }},
+		{args: []string{"--engine=both", "--timeout", "2s", "--", "-odd.md"}, paths: []string{"-odd.md"}, check: func(f *verifyFlags) bool { return f.engine == "both" && f.timeout == 2*time.Second }},
+		{args: []string{"--shard", "1/2", "--junit", "r.xml", "--run", "x", "--list", "--color=never"}, check: func(f *verifyFlags) bool {
+			return f.shard == "1/2" && f.junit == "r.xml" && f.run == "x" && f.list && f.color == "never"
+		}},
+		{args: []string{"--engine", "gcc"}, err: `bad --engine "gcc"`},
+		{args: []string{"--color", "sometimes"}, err: `bad --color "sometimes"`},
+		{args: []string{"-j", "0"}, err: "bad -j 0"},
+		{args: []string{"--timeout", "-1s"}, err: "bad --timeout"},
+		{args: []string{"--nope"}, err: "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, err := parseVerify(tt.args)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(f.paths, tt.paths) {
+				t.Errorf("paths = %q, want %q", f.paths, tt.paths)
+			}
+			if !tt.check(f) {
+				t.Errorf("flags = %+v", f)
+			}
+		})
+	}
+}
+
+func TestColour(t *testing.T) {
+	tests := []struct {
+		when     string
+		noColor  string
+		terminal bool
+		want     bool
+	}{
+		{"auto", "", true, true},
+		{"auto", "", false, false},
+		{"auto", "1", true, false},
+		{"always", "1", false, true},
+		{"never", "", true, false},
+	}
+	for _, tt := range tests {
+		env := Env{
+			Getenv:     func(k string) string { return map[string]string{"NO_COLOR": tt.noColor}[k] },
+			IsTerminal: func(io.Writer) bool { return tt.terminal },
+		}
+		if got := colour(tt.when, io.Discard, env); got != tt.want {
+			t.Errorf("colour(%s, NO_COLOR=%q, terminal %v) = %v, want %v", tt.when, tt.noColor, tt.terminal, got, tt.want)
+		}
+	}
+}
+
+func TestDispatch(t *testing.T) {
+	env := Env{Getenv: func(string) string { return "" }, IsTerminal: func(io.Writer) bool { return false }}
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string
+	}{
+		{[]string{"help"}, 0, "workbook verify [PATH]"},
+		{[]string{"help", "verify"}, 0, "Usage: workbook verify"},
+		{[]string{"version"}, 0, "workbook "},
+		{[]string{"verify", "-h"}, 0, "Usage: workbook verify"},
+		{[]string{"verify", "--shard", "0/1"}, 2, ""},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), tt.args, env, strings.NewReader(""), &out, &errOut)
+		if code != tt.code || !strings.Contains(out.String(), tt.stdout) {
+			t.Errorf("%q: status %d stdout %q stderr %q; want %d and %q", tt.args, code, out.String(), errOut.String(), tt.code, tt.stdout)
+		}
+	}
+}

@@ -1,0 +1,267 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/ppworkbook/workbook/content"
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/check"
+	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/verify"
+)
+
+const verifyUsage = `Usage: workbook verify [flags] [PATH...]
+
+Runs every Go program of the lessons and checks it against what its document
+expects. PATH is a Markdown file or a directory (searched recursively for
+*.md); with no PATH, the lessons built into the workbook are verified.
+
+Flags:
+  -j N              run N programs at once (default: the number of CPUs)
+  --run REGEXP      only the programs whose name matches REGEXP
+  --engine E        auto, yaegi, compiled or both, for programs that do not
+                    name their own engine (default auto)
+  --timeout D       timeout of programs that set none (default 10s)
+  --list            list the programs without running them
+  --json            print a JSON report (with --list: the programs)
+  --junit FILE      also write a JUnit XML report to FILE
+  --shard K/N       only the K-th of N parts (1-based), for CI matrices
+  --color WHEN      auto, always or never (default auto: on for a terminal,
+                    off when NO_COLOR is set)
+
+Exit status: 0 when nothing failed, 1 when a program failed, 2 for usage
+errors and documents that cannot be read.
+`
+
+// verifyFlags are the parsed flags of workbook verify.
+type verifyFlags struct {
+	jobs    int
+	run     string
+	engine  string
+	timeout time.Duration
+	list    bool
+	json    bool
+	junit   string
+	shard   string
+	color   string
+	paths   []string
+}
+
+func parseVerify(args []string) (*verifyFlags, error) {
+	f := &verifyFlags{}
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "")
+	fs.StringVar(&f.run, "run", "", "")
+	fs.StringVar(&f.engine, "engine", engine.Auto, "")
+	fs.DurationVar(&f.timeout, "timeout", verify.DefaultTimeout, "")
+	fs.BoolVar(&f.list, "list", false, "")
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.StringVar(&f.junit, "junit", "", "")
+	fs.StringVar(&f.shard, "shard", "", "")
+	fs.StringVar(&f.color, "color", "auto", "")
+	// Flags may come after paths: parse, take a path, parse again.
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			f.paths = append(f.paths, args[1:]...)
+			break
+		}
+		f.paths = append(f.paths, args[0])
+		args = args[1:]
+	}
+	switch f.engine {
+	case engine.Auto, engine.Yaegi, engine.Compiled, engine.Both:
+	default:
+		return nil, fmt.Errorf("bad --engine %q: want auto, yaegi, compiled or both", f.engine)
+	}
+	switch f.color {
+	case "auto", "always", "never":
+	default:
+		return nil, fmt.Errorf("bad --color %q: want auto, always or never", f.color)
+	}
+	if f.jobs < 1 {
+		return nil, fmt.Errorf("bad -j %d: want at least 1", f.jobs)
+	}
+	if f.timeout <= 0 {
+		return nil, fmt.Errorf("bad --timeout %v: want a positive duration", f.timeout)
+	}
+	return f, nil
+}
+
+// colour decides, once, whether output to w is coloured.
+func colour(when string, w io.Writer, env Env) bool {
+	switch when {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return env.IsTerminal(w)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+	f, err := parseVerify(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, verifyUsage)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "workbook verify: %v\n\n%s", err, verifyUsage)
+		return 2
+	}
+	sel := verify.Selection{}
+	if f.run != "" {
+		re, err := regexp.Compile(f.run)
+		if err != nil {
+			fmt.Fprintf(stderr, "workbook verify: bad --run: %v\n", err)
+			return 2
+		}
+		sel.Run = re
+	}
+	if f.shard != "" {
+		if sel.Shard, sel.Shards, err = verify.ParseShard(f.shard); err != nil {
+			fmt.Fprintf(stderr, "workbook verify: %v\n", err)
+			return 2
+		}
+	}
+
+	var docs []*lessons.Document
+	if len(f.paths) == 0 {
+		docs, err = verify.LoadFS(content.FS())
+	} else {
+		docs, err = verify.LoadPaths(f.paths)
+	}
+	if err != nil {
+		printLoadErrors(stderr, err)
+		return 2
+	}
+	items := verify.Select(docs, sel)
+
+	if f.list {
+		if f.json {
+			if err := verify.WriteListJSON(stdout, items, f.engine); err != nil {
+				fmt.Fprintf(stderr, "workbook verify: %v\n", err)
+				return 2
+			}
+			return 0
+		}
+		verify.WriteList(stdout, items, f.engine)
+		return 0
+	}
+
+	useColour := colour(f.color, stdout, env)
+	pal := check.NewPalette(useColour)
+	runner, err := engine.New(engine.Options{Warm: f.jobs})
+	if err != nil {
+		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
+		return 2
+	}
+	defer runner.Close()
+
+	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour}
+	var report func(verify.Result)
+	var progress *verify.Progress
+	switch {
+	case f.json:
+		// Nothing while running: the JSON report comes at the end.
+	case env.IsTerminal(stdout):
+		progress = verify.NewProgress(stdout, len(items), pal)
+		report = progress.Result
+	default:
+		report = func(r verify.Result) { verify.WriteLine(stdout, r, pal) }
+	}
+	results := verify.Run(ctx, runner, items, opts, report)
+	if progress != nil {
+		progress.Done()
+	}
+	counts := verify.Count(results)
+
+	status := 0
+	if counts.Failed > 0 {
+		status = 1
+	}
+	summaryTo := stdout
+	if f.json {
+		if err := verify.WriteJSON(stdout, results); err != nil {
+			fmt.Fprintf(stderr, "workbook verify: %v\n", err)
+			status = 2
+		}
+		summaryTo = stderr
+	}
+	if env.Getenv("GITHUB_ACTIONS") == "true" {
+		verify.WriteAnnotations(summaryTo, results)
+	}
+	if f.junit != "" {
+		if err := writeJUnit(f.junit, results); err != nil {
+			fmt.Fprintf(stderr, "workbook verify: %v\n", err)
+			status = 2
+		}
+	}
+	fmt.Fprintln(summaryTo, counts)
+	if ctx.Err() != nil && status == 0 {
+		status = 1
+	}
+	return status
+}
+
+// printLoadErrors prints every document problem on its own line; they read
+// "file.md:line: message".
+func printLoadErrors(w io.Writer, err error) {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var le *lessons.Error
+		if errors.As(e, &le) {
+			fmt.Fprintln(w, le.Error())
+			continue
+		}
+		fmt.Fprintf(w, "workbook verify: %v\n", e)
+	}
+}
+
+// writeJUnit writes the JUnit report atomically (temp file, then rename).
+func writeJUnit(path string, results []verify.Result) error {
+	var b strings.Builder
+	if err := verify.WriteJUnit(&b, results); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("writing JUnit report: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing JUnit report: %w", err)
+	}
+	return nil
+}

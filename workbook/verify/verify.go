@@ -1,0 +1,361 @@
+// Package verify proves that the programs of lesson documents still do what
+// their documents say: it loads documents, selects programs (by name, by
+// shard), runs them in parallel through an engine, checks each verdict and
+// reports the results as lines, JSON, JUnit XML or GitHub annotations.
+package verify
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/check"
+	"github.com/ppworkbook/workbook/workbook/engine"
+)
+
+// Runner runs one program. *engine.Runner implements it; tests use fakes.
+type Runner interface {
+	Run(ctx context.Context, req engine.Request) (*engine.Verdict, error)
+}
+
+// Item is one program to verify, with the defaults of its document.
+type Item struct {
+	Program  *lessons.Program
+	Defaults lessons.Defaults
+}
+
+// Status is the outcome of verifying one program.
+type Status string
+
+// The statuses.
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	Skip Status = "skip"
+)
+
+// Result is the verified outcome of one program.
+type Result struct {
+	Item     Item
+	Engine   string // the engine that produced the verdict ("" when skipped)
+	Status   Status
+	Failure  check.Failure // when Status is Fail
+	Reason   string        // one paragraph starting with file.md:line
+	Detail   string        // diff or outputs, possibly coloured
+	Duration time.Duration
+}
+
+// Options configure Run.
+type Options struct {
+	// Engine is the engine for programs that do not name their own (nor
+	// their document): auto, yaegi, compiled or both. Empty means auto.
+	Engine string
+	// Timeout is the timeout of programs without their own; 0 means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// Jobs is how many programs run at once; 0 means runtime.NumCPU().
+	Jobs int
+	// Colour puts ANSI colour in Result.Detail.
+	Colour bool
+}
+
+// DefaultTimeout is the timeout of programs that set none.
+const DefaultTimeout = 10 * time.Second
+
+// LoadFS loads every *.md file of fsys (recursively), in lexical order.
+// Every document that cannot be read is reported: the error joins one error
+// per document (*lessons.Error for problems in a document).
+func LoadFS(fsys fs.FS) ([]*lessons.Document, error) {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(name, ".md") {
+			names = append(names, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing lessons: %w", err)
+	}
+	var docs []*lessons.Document
+	var errs []error
+	for _, name := range names {
+		doc, err := lessons.Load(fsys, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		docs = append(docs, doc)
+	}
+	return docs, errors.Join(errs...)
+}
+
+// LoadPaths loads documents from disk: each path is a Markdown file or a
+// directory searched recursively for *.md files. Documents are named by
+// their path as given (joined with the directory's).
+func LoadPaths(paths []string) ([]*lessons.Document, error) {
+	var files []string
+	for _, path := range paths {
+		info, err := os.Stat(path)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, path)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(path, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(name, ".md") {
+				found = append(found, name)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		slices.Sort(found)
+		files = append(files, found...)
+	}
+	var docs []*lessons.Document
+	var errs []error
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		doc, err := lessons.Parse(file, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		docs = append(docs, doc)
+	}
+	return docs, errors.Join(errs...)
+}
+
+// Selection chooses programs.
+type Selection struct {
+	// Run, when not nil, keeps the programs whose name it matches.
+	Run *regexp.Regexp
+	// Shard and Shards keep the Shard-th (1-based) of Shards parts; zero
+	// Shards keeps everything.
+	Shard, Shards int
+}
+
+// ParseShard parses "K/N" (1 <= K <= N).
+func ParseShard(s string) (k, n int, err error) {
+	if _, err := fmt.Sscanf(s, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != s {
+		return 0, 0, fmt.Errorf("bad shard %q: want K/N, like 1/4", s)
+	}
+	if n < 1 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("bad shard %q: want 1 <= K <= N", s)
+	}
+	return k, n, nil
+}
+
+// Select returns the programs of docs that sel keeps, sorted by file, line
+// and name. Sharding is round-robin over that sorted list (after --run), so
+// every shard is deterministic and the shards of a CI matrix together hold
+// every program exactly once.
+func Select(docs []*lessons.Document, sel Selection) []Item {
+	var items []Item
+	for _, doc := range docs {
+		for _, p := range doc.Programs {
+			if sel.Run != nil && !sel.Run.MatchString(p.Name) {
+				continue
+			}
+			items = append(items, Item{Program: p, Defaults: doc.Defaults})
+		}
+	}
+	slices.SortStableFunc(items, func(a, b Item) int {
+		return cmp.Or(
+			cmp.Compare(a.Program.File, b.Program.File),
+			cmp.Compare(a.Program.Line, b.Program.Line),
+			cmp.Compare(a.Program.Name, b.Program.Name),
+		)
+	})
+	if sel.Shards <= 1 {
+		return items
+	}
+	var kept []Item
+	for i, it := range items {
+		if i%sel.Shards == sel.Shard-1 {
+			kept = append(kept, it)
+		}
+	}
+	return kept
+}
+
+// Key is a stable identity of a program, "file:line:name", used to merge
+// reports.
+func (it Item) Key() string {
+	return fmt.Sprintf("%s:%d:%s", it.Program.File, it.Program.Line, it.Program.Name)
+}
+
+// EngineFor is the engine a program runs on: its own, else its document's,
+// else def (auto when empty).
+func EngineFor(it Item, def string) string {
+	for _, e := range []string{it.Program.Engine, it.Defaults.Engine} {
+		if e != "" && e != engine.Auto {
+			return e
+		}
+	}
+	if def == "" {
+		return engine.Auto
+	}
+	return def
+}
+
+// TimeoutFor is a program's timeout: its own, else its document's, else def
+// (DefaultTimeout when zero).
+func TimeoutFor(it Item, def time.Duration) time.Duration {
+	return cmp.Or(it.Program.Timeout, it.Defaults.Timeout, def, DefaultTimeout)
+}
+
+// Run verifies items with r, at most opts.Jobs at a time, and returns the
+// results in the order of items. report, when not nil, is called with each
+// result as it is known (never concurrently). A cancelled ctx stops the
+// programs not yet started: they fail with "engine".
+func Run(ctx context.Context, r Runner, items []Item, opts Options, report func(Result)) []Result {
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	results := make([]Result, len(items))
+	var mu sync.Mutex
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(jobs, max(len(items), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				res := One(ctx, r, items[i], opts)
+				mu.Lock()
+				results[i] = res
+				if report != nil {
+					report(res)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range items {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+// One verifies one program.
+func One(ctx context.Context, r Runner, it Item, opts Options) Result {
+	p := it.Program
+	if p.Mode == lessons.ModeSkip {
+		why := p.SkipReason
+		if why == "" {
+			why = "skip=true"
+		}
+		return Result{Item: it, Status: Skip, Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
+	}
+	start := time.Now()
+	var v *engine.Verdict
+	err := ctx.Err()
+	if err == nil {
+		v, err = r.Run(ctx, engine.Request{
+			Program:     p,
+			Engine:      EngineFor(it, opts.Engine),
+			Timeout:     TimeoutFor(it, opts.Timeout),
+			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
+			Seen:        check.Seen(p),
+		})
+	}
+	if err == nil && v == nil {
+		err = errors.New("the engine returned no verdict")
+	}
+	if err != nil {
+		return finish(it, Result{
+			Item: it, Status: Fail, Failure: check.FailEngine,
+			Reason:   fmt.Sprintf("%s:%d: %q could not be run: %v", p.File, p.Line, p.Name, err),
+			Duration: time.Since(start),
+		})
+	}
+	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)})
+	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
+	if c.Pass {
+		res.Status = Pass
+	} else {
+		res.Status, res.Failure = Fail, c.Failure
+	}
+	return finish(it, res)
+}
+
+// finish applies the exercise-starter rule: a starter, as shipped, must
+// fail its check, so it passes verify when it fails (and fails when it
+// passes). An engine failure stays a failure.
+func finish(it Item, res Result) Result {
+	p := it.Program
+	if p.Role != lessons.RoleStarter || res.Status == Skip {
+		return res
+	}
+	switch {
+	case res.Status == Fail && res.Failure != check.FailEngine:
+		res.Status, res.Failure = Pass, ""
+		res.Reason = fmt.Sprintf("%s:%d: exercise starter %q fails its check as shipped, as it should (%s)", p.File, p.Line, p.Name, stripAt(res.Reason))
+		res.Detail = ""
+	case res.Status == Pass:
+		res.Status, res.Failure = Fail, check.FailOutput
+		res.Reason = fmt.Sprintf("%s:%d: exercise starter %q already passes its check; as shipped it must fail, or the learner has nothing to do", p.File, p.Line, p.Name)
+	}
+	return res
+}
+
+// stripAt removes the leading "file.md:line: " of a reason.
+func stripAt(reason string) string {
+	if i := strings.Index(reason, ": "); i >= 0 && strings.Contains(reason[:i], ".md") {
+		return reason[i+2:]
+	}
+	return reason
+}
+
+// Counts are the totals of a run.
+type Counts struct{ Passed, Failed, Skipped int }
+
+// Count totals results.
+func Count(results []Result) Counts {
+	var c Counts
+	for _, r := range results {
+		switch r.Status {
+		case Pass:
+			c.Passed++
+		case Fail:
+			c.Failed++
+		case Skip:
+			c.Skipped++
+		}
+	}
+	return c
+}
+
+// String is the summary line, exactly "N passed, N failed, N skipped".
+func (c Counts) String() string {
+	return fmt.Sprintf("%d passed, %d failed, %d skipped", c.Passed, c.Failed, c.Skipped)
+}

@@ -1,0 +1,394 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/check"
+	"github.com/ppworkbook/workbook/workbook/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// fakeRunner answers from a table keyed by program name, and records the
+// requests it saw.
+type fakeRunner struct {
+	verdicts map[string]*engine.Verdict
+	mu       sync.Mutex
+	reqs     map[string]engine.Request
+	running  atomic.Int32
+	peak     atomic.Int32
+	gate     chan struct{} // when not nil, every run waits for it
+}
+
+func (f *fakeRunner) Run(ctx context.Context, req engine.Request) (*engine.Verdict, error) {
+	n := f.running.Add(1)
+	defer f.running.Add(-1)
+	for {
+		p := f.peak.Load()
+		if n <= p || f.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f.mu.Lock()
+	if f.reqs == nil {
+		f.reqs = map[string]engine.Request{}
+	}
+	f.reqs[req.Program.Name] = req
+	f.mu.Unlock()
+	v, ok := f.verdicts[req.Program.Name]
+	if !ok {
+		return nil, fmt.Errorf("no verdict for %q", req.Program.Name)
+	}
+	c := *v
+	if c.Engine == "" {
+		c.Engine = engine.Yaegi
+	}
+	return &c, nil
+}
+
+func ok(stdout string) *engine.Verdict {
+	return &engine.Verdict{End: engine.Exited, Stdout: []byte(stdout), Duration: 12 * time.Millisecond}
+}
+
+func program(file string, line int, name string, mut func(*lessons.Program)) *lessons.Program {
+	p := &lessons.Program{File: file, Line: line, Name: name,
+		Blocks: []lessons.Block{{File: file, Line: line, BodyLine: line + 1, Lang: "go", Code: "fmt.Println(\"hi\")\n"}},
+		Source: "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hi\")\n}\n"}
+	if mut != nil {
+		mut(p)
+	}
+	return p
+}
+
+func expect(text string) func(*lessons.Program) {
+	return func(p *lessons.Program) {
+		p.Expect.Stdout = &lessons.Output{Text: text, Match: lessons.MatchExact, File: p.File, Line: p.Line + 4}
+	}
+}
+
+// sample is a document set exercising every status.
+func sample() ([]*lessons.Document, *fakeRunner) {
+	docs := []*lessons.Document{
+		{File: "b.md", Programs: []*lessons.Program{
+			program("b.md", 5, "hello", expect("hi\n")),
+			program("b.md", 20, "broken", expect("hi\n")),
+		}},
+		{File: "a.md", Defaults: lessons.Defaults{Engine: engine.Compiled, Timeout: 3 * time.Second}, Programs: []*lessons.Program{
+			program("a.md", 30, "skipped", func(p *lessons.Program) { p.Mode = lessons.ModeSkip }),
+			program("a.md", 10, "deadline", func(p *lessons.Program) {
+				expect("killed\n")(p)
+				p.Exercise, p.Role = "deadline", lessons.RoleSolution
+			}),
+			program("a.md", 8, "deadline/starter", func(p *lessons.Program) {
+				expect("killed\n")(p)
+				p.Exercise, p.Role = "deadline", lessons.RoleStarter
+			}),
+		}},
+	}
+	f := &fakeRunner{verdicts: map[string]*engine.Verdict{
+		"hello":            ok("hi\n"),
+		"broken":           ok("ho\n"),
+		"deadline":         {Engine: engine.Compiled, End: engine.Exited, Stdout: []byte("killed\n"), Duration: 40 * time.Millisecond},
+		"deadline/starter": {Engine: engine.Compiled, End: engine.Exited, Duration: 5 * time.Millisecond},
+	}}
+	return docs, f
+}
+
+func TestSelectOrderAndShards(t *testing.T) {
+	docs, _ := sample()
+	names := func(items []Item) string {
+		var s []string
+		for _, it := range items {
+			s = append(s, it.Key())
+		}
+		return strings.Join(s, " ")
+	}
+	if got, want := names(Select(docs, Selection{})), "a.md:8:deadline/starter a.md:10:deadline a.md:30:skipped b.md:5:hello b.md:20:broken"; got != want {
+		t.Errorf("Select = %s, want %s", got, want)
+	}
+	if got, want := names(Select(docs, Selection{Run: regexp.MustCompile("^dead")})), "a.md:8:deadline/starter a.md:10:deadline"; got != want {
+		t.Errorf("Select --run = %s, want %s", got, want)
+	}
+	var union []string
+	for k := 1; k <= 3; k++ {
+		union = append(union, names(Select(docs, Selection{Shard: k, Shards: 3})))
+	}
+	if got, want := strings.Join(union, " | "), "a.md:8:deadline/starter b.md:5:hello | a.md:10:deadline b.md:20:broken | a.md:30:skipped"; got != want {
+		t.Errorf("shards = %s, want %s", got, want)
+	}
+}
+
+func TestParseShard(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		k, n int
+		bad  bool
+	}{{"1/4", 1, 4, false}, {"4/4", 4, 4, false}, {"0/4", 0, 0, true}, {"5/4", 0, 0, true}, {"x", 0, 0, true}, {"1/4x", 0, 0, true}} {
+		k, n, err := ParseShard(tt.in)
+		if (err != nil) != tt.bad || k != tt.k || n != tt.n {
+			t.Errorf("ParseShard(%q) = %d, %d, %v", tt.in, k, n, err)
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	docs, f := sample()
+	items := Select(docs, Selection{})
+	var seen []string
+	results := Run(context.Background(), f, items, Options{Jobs: 2, Timeout: 7 * time.Second}, func(r Result) {
+		seen = append(seen, r.Item.Program.Name)
+	})
+	if len(seen) != len(items) {
+		t.Errorf("report called %d times, want %d", len(seen), len(items))
+	}
+	want := []struct {
+		name    string
+		status  Status
+		failure check.Failure
+		reason  string
+	}{
+		{"deadline/starter", Pass, "", `a.md:8: exercise starter "deadline/starter" fails its check as shipped, as it should`},
+		{"deadline", Pass, "", "passed (compiled)"},
+		{"skipped", Skip, "", `a.md:30: "skipped" is skipped`},
+		{"hello", Pass, "", "passed"},
+		{"broken", Fail, check.FailOutput, `b.md:20: "broken" printed a different stdout (yaegi)`},
+	}
+	for i, w := range want {
+		r := results[i]
+		if r.Item.Program.Name != w.name || r.Status != w.status || r.Failure != w.failure || !strings.Contains(r.Reason, w.reason) {
+			t.Errorf("result %d = %s %s %q %q, want %s %s %q ~%q", i, r.Item.Program.Name, r.Status, r.Failure, r.Reason, w.name, w.status, w.failure, w.reason)
+		}
+	}
+	if got := Count(results).String(); got != "4 passed, 1 failed, 0 skipped" && got != "3 passed, 1 failed, 1 skipped" {
+		t.Errorf("summary = %q", got)
+	}
+	if got, want := Count(results).String(), "3 passed, 1 failed, 1 skipped"; got != want {
+		t.Errorf("summary = %q, want %q", got, want)
+	}
+	// Requests: engine and timeout from the document's defaults, else the options.
+	if r := f.reqs["deadline"]; r.Engine != engine.Compiled || r.Timeout != 3*time.Second {
+		t.Errorf("deadline request engine %q timeout %v", r.Engine, r.Timeout)
+	}
+	if r := f.reqs["hello"]; r.Engine != engine.Auto || r.Timeout != 7*time.Second {
+		t.Errorf("hello request engine %q timeout %v", r.Engine, r.Timeout)
+	}
+	if _, ran := f.reqs["skipped"]; ran {
+		t.Error("a skipped program was run")
+	}
+}
+
+func TestStarterThatPassesFails(t *testing.T) {
+	p := program("a.md", 8, "ex/starter", expect("x\n"))
+	p.Role = lessons.RoleStarter
+	f := &fakeRunner{verdicts: map[string]*engine.Verdict{"ex/starter": ok("x\n")}}
+	r := One(context.Background(), f, Item{Program: p}, Options{})
+	if r.Status != Fail || r.Failure != check.FailOutput || !strings.Contains(r.Reason, "already passes its check") {
+		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason)
+	}
+}
+
+func TestRunnerErrorIsEngineFailure(t *testing.T) {
+	p := program("a.md", 3, "lost", nil)
+	r := One(context.Background(), &fakeRunner{}, Item{Program: p}, Options{})
+	if r.Status != Fail || r.Failure != check.FailEngine || !strings.HasPrefix(r.Reason, "a.md:3: ") {
+		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason)
+	}
+}
+
+func TestUntilGetsSeen(t *testing.T) {
+	p := program("a.md", 3, "logs", expect("ERROR\n"))
+	p.Expect.Until = true
+	f := &fakeRunner{verdicts: map[string]*engine.Verdict{"logs": {End: engine.Stopped, Stdout: []byte("ERROR\n")}}}
+	r := One(context.Background(), f, Item{Program: p}, Options{})
+	if r.Status != Pass {
+		t.Errorf("got %s %q", r.Status, r.Reason)
+	}
+	if f.reqs["logs"].Seen == nil {
+		t.Error("the request of an until program has no Seen")
+	}
+}
+
+func TestJobsBoundParallelism(t *testing.T) {
+	var items []Item
+	verdicts := map[string]*engine.Verdict{}
+	for i := range 8 {
+		name := fmt.Sprintf("p%d", i)
+		items = append(items, Item{Program: program("a.md", i+1, name, nil)})
+		verdicts[name] = ok("")
+	}
+	f := &fakeRunner{verdicts: verdicts, gate: make(chan struct{})}
+	done := make(chan []Result)
+	go func() { done <- Run(context.Background(), f, items, Options{Jobs: 3}, nil) }()
+	for range items {
+		f.gate <- struct{}{}
+	}
+	results := <-done
+	if c := Count(results); c.Passed != 8 {
+		t.Errorf("counts %v", c)
+	}
+	if p := f.peak.Load(); p > 3 {
+		t.Errorf("peak parallelism %d > 3", p)
+	}
+}
+
+func TestCancelledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	docs, f := sample()
+	results := Run(ctx, f, Select(docs, Selection{}), Options{}, nil)
+	for _, r := range results {
+		if r.Status == Pass && r.Item.Program.Role != lessons.RoleStarter {
+			t.Errorf("%s passed after cancel", r.Item.Program.Name)
+		}
+	}
+}
+
+// reports runs the sample and renders every report format.
+func reports(t *testing.T) []Result {
+	t.Helper()
+	docs, f := sample()
+	return Run(context.Background(), f, Select(docs, Selection{}), Options{Jobs: 1}, nil)
+}
+
+func TestReportsGolden(t *testing.T) {
+	results := reports(t)
+	var lines bytes.Buffer
+	for _, r := range results {
+		WriteLine(&lines, r, check.NewPalette(false))
+	}
+	fmt.Fprintln(&lines, Count(results))
+	golden(t, "lines.golden", lines.String())
+
+	var js bytes.Buffer
+	if err := WriteJSON(&js, results); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.json", js.String())
+	var decoded map[string]any
+	if err := json.Unmarshal(js.Bytes(), &decoded); err != nil {
+		t.Fatalf("bad JSON: %v", err)
+	}
+
+	var ju bytes.Buffer
+	if err := WriteJUnit(&ju, results); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "junit.xml", ju.String())
+
+	var gh bytes.Buffer
+	WriteAnnotations(&gh, results)
+	golden(t, "annotations.golden", gh.String())
+}
+
+func TestListGolden(t *testing.T) {
+	docs, _ := sample()
+	items := Select(docs, Selection{})
+	var b bytes.Buffer
+	WriteList(&b, items, "")
+	golden(t, "list.golden", b.String())
+	b.Reset()
+	if err := WriteListJSON(&b, items, ""); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "list.json", b.String())
+}
+
+func TestProgress(t *testing.T) {
+	results := reports(t)
+	var b bytes.Buffer
+	pr := NewProgress(&b, len(results), check.NewPalette(false))
+	for _, r := range results {
+		pr.Result(r)
+	}
+	pr.Done()
+	out := b.String()
+	if strings.Count(out, "\n") != strings.Count(plainFail(results), "\n") {
+		t.Errorf("progress printed more than the failures:\n%q", out)
+	}
+	if !strings.Contains(out, "[5/5] 3 passed, 1 failed, 1 skipped") || !strings.HasSuffix(out, clearLine) {
+		t.Errorf("progress output %q", out)
+	}
+}
+
+func plainFail(results []Result) string {
+	var b bytes.Buffer
+	for _, r := range results {
+		if r.Status == Fail {
+			WriteLine(&b, r, check.NewPalette(false))
+		}
+	}
+	return b.String()
+}
+
+func TestEscape(t *testing.T) {
+	if got, want := escapeData("50% a\r\nb: c,d"), "50%25 a%0D%0Ab: c,d"; got != want {
+		t.Errorf("escapeData = %q, want %q", got, want)
+	}
+	if got, want := escapeProperty("a:b,c%"), "a%3Ab%2Cc%25"; got != want {
+		t.Errorf("escapeProperty = %q, want %q", got, want)
+	}
+}
+
+func TestLoadPaths(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := LoadPaths([]string{filepath.Join(dir, "missing.md")}); err == nil {
+		t.Error("LoadPaths of a missing file: no error")
+	}
+	docs, err := LoadPaths([]string{dir})
+	if err != nil || len(docs) != 0 {
+		t.Errorf("LoadPaths of an empty dir = %v, %v", docs, err)
+	}
+}
+
+func TestInferredSkipShowsWhy(t *testing.T) {
+	p := program("a.md", 3, "fragment", func(p *lessons.Program) {
+		p.Mode, p.SkipReason = lessons.ModeSkip, "incomplete: it uses cmd, which no snippet of the page declares"
+	})
+	r := One(context.Background(), &fakeRunner{}, Item{Program: p}, Options{})
+	var b bytes.Buffer
+	WriteLine(&b, r, check.NewPalette(false))
+	if got, want := b.String(), "SKIP a.md:3 fragment (incomplete: it uses cmd, which no snippet of the page declares)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if !strings.HasSuffix(r.Reason, "is skipped (incomplete: it uses cmd, which no snippet of the page declares)") {
+		t.Errorf("reason %q", r.Reason)
+	}
+}
