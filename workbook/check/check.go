@@ -25,6 +25,7 @@
 package check
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -87,14 +88,46 @@ func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	if !r2.Pass {
 		return r2
 	}
-	if v.Differ != "" {
+	if d := disagreement(p, v, v.Other); d != "" {
 		return Result{
 			Failure: FailOutput,
-			Reason:  fmt.Sprintf("%s: %q behaves differently with yaegi and compiled: %s", at(p.File, p.Line), p.Name, v.Differ),
+			Reason:  fmt.Sprintf("%s: %q behaves differently with yaegi and compiled: %s", at(p.File, p.Line), p.Name, d),
 			Detail:  bothOutputs(v, pal),
 		}
 	}
 	return r
+}
+
+// disagreement says how two passing verdicts of the same program differ in
+// ways its expectations do not allow, or "" when they agree. A stream
+// checked with a pattern, an unordered or a contains match, or the output of
+// a program that runs until stopped, may legitimately differ from run to run
+// (goroutine scheduling, timing), so raw byte differences there are not
+// interpreter bugs.
+func disagreement(p *lessons.Program, a, b *engine.Verdict) string {
+	var out []string
+	if a.End != b.End && !p.Expect.Until {
+		out = append(out, fmt.Sprintf("%s %s, %s %s", a.Engine, a.End, b.Engine, b.End))
+	}
+	if a.End == engine.Exited && b.End == engine.Exited && a.ExitCode != b.ExitCode {
+		out = append(out, fmt.Sprintf("exit status %s %d, %s %d", a.Engine, a.ExitCode, b.Engine, b.ExitCode))
+	}
+	if a.End == engine.Panicked && b.End == engine.Panicked && a.Panic != b.Panic {
+		out = append(out, fmt.Sprintf("panic %s %q, %s %q", a.Engine, a.Panic, b.Engine, b.Panic))
+	}
+	strict := func(o *lessons.Output) bool {
+		if p.Expect.Until {
+			return false
+		}
+		return o == nil || ((o.Match == "" || o.Match == lessons.MatchExact || o.Match == lessons.MatchGo) && !o.Unordered)
+	}
+	if strict(p.Expect.Stdout) && !bytes.Equal(a.Stdout, b.Stdout) {
+		out = append(out, "stdout differs")
+	}
+	if strict(p.Expect.Stderr) && a.End != engine.Panicked && !bytes.Equal(a.Stderr, b.Stderr) {
+		out = append(out, "stderr differs")
+	}
+	return strings.Join(out, "; ")
 }
 
 func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) Result {

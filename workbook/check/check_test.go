@@ -88,6 +88,14 @@ func TestCheck(t *testing.T) {
 			false, FailExit, "(compiled, because yaegi lacks unix.Mkfifo)"},
 		{"both differ", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.Exited, Stdout: []byte("a\n"), Differ: "stdout differs", Other: &engine.Verdict{Engine: engine.Compiled, End: engine.Exited, Stdout: []byte("b\n")}},
 			false, FailOutput, "behaves differently with yaegi and compiled: stdout differs"},
+		{"both differ within an unordered match", prog(func(p *lessons.Program) {
+			p.Expect.Stdout = out("a\nb\n", lessons.MatchUnordered)
+		}),
+			&engine.Verdict{Engine: engine.Yaegi, End: engine.Exited, Stdout: []byte("a\nb\n"), Differ: "stdout differs", Other: &engine.Verdict{Engine: engine.Compiled, End: engine.Exited, Stdout: []byte("b\na\n")}},
+			true, "", "passed"},
+		{"both differ in exit status", prog(func(p *lessons.Program) { p.Expect.Exit = lessons.ExitAny }),
+			&engine.Verdict{Engine: engine.Yaegi, End: engine.Exited, ExitCode: 1, Other: &engine.Verdict{Engine: engine.Compiled, End: engine.Exited, ExitCode: 2}},
+			false, FailOutput, "exit status yaegi 1, compiled 2"},
 		{"both second fails", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.Exited, Other: &engine.Verdict{Engine: engine.Compiled, End: engine.Exited, ExitCode: 1}},
 			false, FailExit, "(compiled)"},
 		{"skip", prog(func(p *lessons.Program) { p.Mode = lessons.ModeSkip }), nil, true, "", "skipped"},
