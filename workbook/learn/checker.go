@@ -1,0 +1,92 @@
+package learn
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/check"
+	"github.com/ppworkbook/workbook/workbook/engine"
+)
+
+// Checker runs one program and checks it against its expectations. It must
+// be safe for concurrent use (grade checks many programs at once).
+type Checker interface {
+	// Check runs p and checks its verdict. When out is not nil the
+	// program's output streams to it as it runs. The error is for
+	// failures of the machinery; a failing program is a Result.
+	Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error)
+}
+
+// defaultTimeout bounds a program whose lesson gives no timeout.
+const defaultTimeout = 10 * time.Second
+
+// engineChecker is the real Checker: the sandboxed engines, then check.Check.
+type engineChecker struct {
+	runner *engine.Runner
+	colour bool
+}
+
+// newEngineChecker starts the engines; Close the checker when done.
+func newEngineChecker(colour bool) (*engineChecker, error) {
+	r, err := engine.New(engine.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("starting the engines: %w", err)
+	}
+	return &engineChecker{runner: r, colour: colour}, nil
+}
+
+// Check implements Checker.
+func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error) {
+	req := engine.Request{
+		Program:     p,
+		Engine:      p.Engine,
+		Timeout:     p.Timeout,
+		CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
+		Seen:        check.Seen(p),
+	}
+	if req.Engine == "" {
+		req.Engine = engine.Auto
+	}
+	if req.Timeout == 0 {
+		req.Timeout = defaultTimeout
+	}
+	if out != nil {
+		sw := &syncWriter{w: out}
+		req.Stdout, req.Stderr = sw, sw
+	}
+	v, err := c.runner.Run(ctx, req)
+	if err != nil {
+		return check.Result{}, fmt.Errorf("running %s: %w", p.Name, err)
+	}
+	return check.Check(p, v, check.Options{Colour: c.colour}), nil
+}
+
+// Close stops the engines.
+func (c *engineChecker) Close() error { return c.runner.Close() }
+
+// syncWriter serialises writes from the two output streams.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(b)
+}
+
+// safeCheck calls c.Check and turns a panic in the machinery into an error,
+// so that one strange program never takes a whole grading run down.
+func safeCheck(ctx context.Context, c Checker, p *lessons.Program, out io.Writer) (res check.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("checking %s: internal error: %v", p.Name, r)
+		}
+	}()
+	return c.Check(ctx, p, out)
+}

@@ -1,0 +1,418 @@
+// Package learn is the learner's side of the workbook: reading lessons,
+// running examples, doing exercises with hints, progress and watch mode,
+// and the teacher's side: grading a class's work directories.
+package learn
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/ppworkbook/workbook/content"
+	"github.com/ppworkbook/workbook/workbook/progress"
+)
+
+// Title is the name of the embedded workbook.
+const Title = "The Processes & Pipes workbook"
+
+// Main runs a learner command (args without the program name; empty args
+// means the default overview) and returns the exit status: 0 success, 1 a
+// check failed or the command could not do its work, 2 a usage error.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := environment{
+		Stdin:       stdin,
+		Stdout:      stdout,
+		Stderr:      stderr,
+		WorkDir:     os.Getenv("WORKBOOK_DIR"),
+		LessonsDir:  os.Getenv("WORKBOOK_LESSONS"),
+		NoColor:     os.Getenv("NO_COLOR") != "",
+		Terminal:    isTerminal(stdout),
+		Interactive: isTerminal(stdin),
+		Width:       terminalWidth(stdout),
+		Now:         time.Now,
+	}
+	return run(ctx, env, args)
+}
+
+// environment is everything a command takes from outside: Main fills it from
+// the process, tests fill it themselves.
+type environment struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	WorkDir        string // $WORKBOOK_DIR
+	LessonsDir     string // $WORKBOOK_LESSONS
+	NoColor        bool   // $NO_COLOR is set
+	Terminal       bool   // stdout is a terminal: colour by default
+	Interactive    bool   // stdin is a terminal: questions may be asked
+	Width          int    // columns for reading lessons
+	Now            func() time.Time
+	// Location is the time zone times are shown in; time.Local when nil.
+	Location *time.Location
+	// Lessons, when not nil, replaces the embedded lessons (tests).
+	Lessons fs.FS
+	// Checker, when not nil, replaces the real engines (tests).
+	Checker Checker
+	// Debounce, when not zero, replaces watch's debounce delay (tests).
+	Debounce time.Duration
+}
+
+func isTerminal(x any) bool {
+	f, ok := x.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// terminalWidth is the width lessons are laid out for: the terminal's (or
+// $COLUMNS), at most 100 columns; 80 when unknown.
+func terminalWidth(stdout io.Writer) int {
+	if n, ok := windowWidth(stdout); ok {
+		return min(n, 100)
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return min(n, 100)
+	}
+	return 80
+}
+
+// usageErr is a mistake in the command line (exit status 2).
+type usageErr struct{ msg string }
+
+func (e *usageErr) Error() string { return e.msg }
+
+func isUsage(err error) bool {
+	var u *usageErr
+	return errors.As(err, &u)
+}
+
+// errSilent is returned when the command has already said why it failed
+// (a failed check): exit status 1 and nothing more printed.
+var errSilent = errors.New("failed")
+
+// app is one command's context: the parsed global flags and what they lead to.
+type app struct {
+	env     environment
+	ctx     context.Context
+	p       palette
+	colour  bool
+	lessons string // --lessons
+	dir     workDir
+	cat     *catalog
+	store   progress.Store
+}
+
+// command is one learner command.
+type command struct {
+	name  string
+	args  string // synopsis of the arguments
+	short string
+	flags func(fs *flag.FlagSet, o *cmdOpts)
+	run   func(a *app, o *cmdOpts, args []string) error
+}
+
+// cmdOpts holds every command's own flags.
+type cmdOpts struct {
+	all, yes, verbose bool
+	jsonOut, csvOut   string
+	jobs              int
+}
+
+func commands() []command {
+	return []command{
+		{name: "overview", short: "the workbook, your progress and what to do next (the default)", run: cmdOverview},
+		{name: "list", short: "lessons and their exercises with status", run: cmdList},
+		{name: "read", args: "LESSON", short: "read a lesson (by number or name)", run: cmdRead},
+		{name: "run", args: "LESSON [PROGRAM]", short: "run a lesson's examples and check them", run: cmdRun},
+		{name: "init", short: "write the exercises into the work directory (never overwrites)", run: cmdInit},
+		{name: "check", args: "[EXERCISE]", short: "check your program (default: the first exercise not done)", run: cmdCheck,
+			flags: func(fs *flag.FlagSet, o *cmdOpts) {
+				fs.BoolVar(&o.all, "all", false, "check every exercise")
+			}},
+		{name: "hint", args: "[EXERCISE]", short: "show the next hint", run: cmdHint,
+			flags: func(fs *flag.FlagSet, o *cmdOpts) {
+				fs.BoolVar(&o.all, "all", false, "show every hint")
+			}},
+		{name: "solution", args: "EXERCISE", short: "show the reference solution (once the exercise is done)", run: cmdSolution},
+		{name: "reset", args: "EXERCISE", short: "restore the starter (your file is kept as a backup)", run: cmdReset,
+			flags: func(fs *flag.FlagSet, o *cmdOpts) {
+				fs.BoolVar(&o.yes, "yes", false, "do not ask for confirmation")
+			}},
+		{name: "watch", short: "re-check the current exercise on every save", run: cmdWatch},
+		{name: "progress", short: "exercises done and hints used", run: cmdProgress},
+		{name: "grade", args: "STUDENT_DIR...", short: "teacher: check every student's work and export the grades", run: cmdGrade,
+			flags: func(fs *flag.FlagSet, o *cmdOpts) {
+				fs.StringVar(&o.jsonOut, "json", "", "write the grades as JSON to `FILE` (- for standard output)")
+				fs.StringVar(&o.csvOut, "csv", "", "write the grades as CSV to `FILE` (- for standard output)")
+				fs.IntVar(&o.jobs, "jobs", 0, "how many programs to check at once (default: the number of CPUs)")
+				fs.BoolVar(&o.verbose, "v", false, "print the reason of every failure")
+			}},
+	}
+}
+
+// globalFlags are accepted before the command and after it.
+type globalFlags struct {
+	lessons, dir, color string
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.lessons, "lessons", g.lessons, "use the lessons in `DIR` instead of the built-in ones (default $WORKBOOK_LESSONS)")
+	fs.StringVar(&g.dir, "dir", g.dir, "your work directory `DIR` (default ./workbook, or $WORKBOOK_DIR)")
+	fs.StringVar(&g.color, "color", g.color, "colour: auto, always or never")
+}
+
+// parseInterspersed parses flags anywhere among the arguments and returns
+// the others; everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if consumed := len(args) - len(left); consumed > 0 && args[consumed-1] == "--" {
+			return append(rest, left...), nil
+		}
+		if len(left) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
+}
+
+func run(ctx context.Context, env environment, args []string) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	g := globalFlags{color: "auto", lessons: env.LessonsDir}
+	top := flag.NewFlagSet("workbook", flag.ContinueOnError)
+	top.SetOutput(env.Stderr)
+	g.register(top)
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	args = top.Args()
+	name := "overview"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		return help(env.Stdout, env.Stderr, args)
+	}
+	var cmd *command
+	for _, c := range commands() {
+		if c.name == name {
+			cmd = &c
+			break
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "workbook: unknown command %q (run `workbook help`)\n", name)
+		return 2
+	}
+	var o cmdOpts
+	flags := flag.NewFlagSet("workbook "+cmd.name, flag.ContinueOnError)
+	flags.SetOutput(env.Stderr)
+	g.register(flags)
+	if cmd.flags != nil {
+		cmd.flags(flags, &o)
+	}
+	flags.Usage = func() {
+		fmt.Fprintf(env.Stderr, "usage: workbook %s [flags] %s\n\n%s.\n\nflags:\n", cmd.name, cmd.args, upperFirst(cmd.short))
+		flags.PrintDefaults()
+	}
+	rest, err := parseInterspersed(flags, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	a, err := newApp(ctx, env, g)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "workbook: %v\n", err)
+		if isUsage(err) {
+			return 2
+		}
+		return 1
+	}
+	err = cmd.run(a, &o, rest)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errSilent):
+		return 1
+	case isUsage(err):
+		fmt.Fprintf(env.Stderr, "workbook %s: %v\nusage: workbook %s %s\n", cmd.name, err, cmd.name, cmd.args)
+		return 2
+	}
+	fmt.Fprintf(env.Stderr, "workbook %s: %v\n", cmd.name, err)
+	return 1
+}
+
+// help prints the learner's commands, or one command's usage.
+func help(stdout, stderr io.Writer, args []string) int {
+	if len(args) > 0 && args[0] != "learn" {
+		for _, c := range commands() {
+			if c.name != args[0] {
+				continue
+			}
+			var o cmdOpts
+			g := globalFlags{color: "auto"}
+			flags := flag.NewFlagSet("workbook "+c.name, flag.ContinueOnError)
+			flags.SetOutput(stdout)
+			g.register(flags)
+			if c.flags != nil {
+				c.flags(flags, &o)
+			}
+			fmt.Fprintf(stdout, "usage: workbook %s [flags] %s\n\n%s.\n\nflags:\n", c.name, c.args, upperFirst(c.short))
+			flags.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "workbook help: unknown command %q\n", args[0])
+		return 2
+	}
+	fmt.Fprint(stdout, "Learner commands (flags --dir DIR, --lessons DIR and --color WHEN work with all of them):\n\n")
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	for _, c := range commands() {
+		name := c.name
+		if name == "overview" {
+			name = ""
+		}
+		fmt.Fprintf(tw, "  workbook %s %s\t%s\n", name, c.args, c.short)
+	}
+	tw.Flush()
+	fmt.Fprint(stdout, "\nThe work directory is ./workbook unless --dir or $WORKBOOK_DIR says otherwise;\nthe lessons are the built-in ones unless --lessons or $WORKBOOK_LESSONS says otherwise.\n\"workbook help COMMAND\" shows a command's flags.\n")
+	return 0
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// usageError returns a usage error.
+func usageError(format string, args ...any) error {
+	return &usageErr{msg: fmt.Sprintf(format, args...)}
+}
+
+func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
+	a := &app{env: env, ctx: ctx, lessons: g.lessons}
+	switch g.color {
+	case "always":
+		a.colour = true
+	case "never":
+		a.colour = false
+	case "auto", "":
+		a.colour = env.Terminal && !env.NoColor
+	default:
+		return nil, usageError("--color must be auto, always or never, not %q", g.color)
+	}
+	a.p = newPalette(a.colour)
+	dir := g.dir
+	if dir == "" {
+		dir = env.WorkDir
+	}
+	if dir == "" {
+		dir = "workbook"
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("work directory: %w", err)
+	}
+	a.dir = workDir{Dir: abs}
+	a.store = progress.Store{Dir: abs, Now: env.Now}
+	fsys, title := env.Lessons, Title
+	switch {
+	case g.lessons != "":
+		fi, err := os.Stat(g.lessons)
+		if err != nil {
+			return nil, fmt.Errorf("--lessons: %w", err)
+		}
+		if !fi.IsDir() {
+			return nil, usageError("--lessons %s is not a directory", g.lessons)
+		}
+		fsys = os.DirFS(g.lessons)
+		title = filepath.Base(filepath.Clean(g.lessons))
+		if abs, err := filepath.Abs(g.lessons); err == nil {
+			title = filepath.Base(abs)
+		}
+	case fsys == nil:
+		fsys = content.FS()
+	}
+	cat, err := loadCatalog(fsys, title)
+	if err != nil {
+		return nil, fmt.Errorf("loading the lessons: %w", err)
+	}
+	a.cat = cat
+	return a, nil
+}
+
+// out prints to standard output.
+func (a *app) out(format string, args ...any) { fmt.Fprintf(a.env.Stdout, format, args...) }
+
+// warn prints a warning to standard error.
+func (a *app) warn(format string, args ...any) {
+	fmt.Fprintf(a.env.Stderr, "workbook: "+format+"\n", args...)
+}
+
+// loadProgress loads the progress file, reporting (not failing on) a
+// corrupt one.
+func (a *app) loadProgress() (*progress.State, error) {
+	s, err := a.store.Load()
+	var ce *progress.CorruptError
+	if errors.As(err, &ce) {
+		a.warn("%v", err)
+		return s, nil
+	}
+	return s, err
+}
+
+// updateProgress changes the progress file.
+func (a *app) updateProgress(fn func(*progress.State) error) (*progress.State, error) {
+	s, err := a.store.Update(fn)
+	var ce *progress.CorruptError
+	if errors.As(err, &ce) {
+		a.warn("%v", err)
+		return s, nil
+	}
+	return s, err
+}
+
+// checker returns the Checker to use and a function releasing it.
+func (a *app) checker() (Checker, func(), error) {
+	if a.env.Checker != nil {
+		return a.env.Checker, func() {}, nil
+	}
+	c, err := newEngineChecker(a.colour)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, func() { c.Close() }, nil
+}
+
+// rel returns path relative to the current directory when that is shorter.
+func rel(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	r, err := filepath.Rel(wd, path)
+	if err != nil || strings.HasPrefix(r, "..") {
+		return path
+	}
+	return r
+}
