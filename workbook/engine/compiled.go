@@ -1,0 +1,273 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/sandbox"
+)
+
+// compiledEngine builds programs with `go build` in a temporary module,
+// caches the binaries, and runs them in the sandbox.
+type compiledEngine struct {
+	cache     binCache
+	tc        toolchain
+	xsys      string
+	limits    sandbox.Limits
+	maxOutput int64
+	// pool, when not nil, provides pre-started sandbox children (the
+	// Runner may share its interpreter pool: any child can exec a binary).
+	pool *sandbox.Pool
+	// builds counts toolchain invocations (tests prove cache hits with it).
+	builds atomic.Int64
+
+	mu       sync.Mutex
+	inflight map[string]*buildCall // builds under way, by cache key
+}
+
+// buildCall is one build under way; concurrent requests for the same
+// program wait for it instead of running the toolchain again.
+type buildCall struct {
+	done  chan struct{}
+	bin   string
+	diags []Diagnostic
+	err   error
+}
+
+// newCompiledEngine returns a compiled engine configured by opts.
+func newCompiledEngine(opts Options) (*compiledEngine, error) {
+	dir := opts.CacheDir
+	if dir == "" {
+		d, err := defaultCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return &compiledEngine{
+		cache:     binCache{dir: dir},
+		tc:        findToolchain(),
+		xsys:      xsysVersion(),
+		limits:    opts.Limits,
+		maxOutput: opts.MaxOutput,
+	}, nil
+}
+
+// build returns the binary of p, from the cache or built now. A program
+// that does not compile yields its diagnostics and no error; the error is
+// for failures of the engine (no toolchain, unwritable cache).
+func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin string, diags []Diagnostic, err error) {
+	key := cacheKey(p.Source, c.tc, c.xsys)
+	if bin, ok := c.cache.lookup(key); ok {
+		return bin, nil, nil
+	}
+	c.mu.Lock()
+	if call, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+			return call.bin, call.diags, call.err
+		case <-ctx.Done():
+			return "", nil, fmt.Errorf("compiled engine: build: %w", ctx.Err())
+		}
+	}
+	if bin, ok := c.cache.lookup(key); ok { // built while we looked
+		c.mu.Unlock()
+		return bin, nil, nil
+	}
+	call := &buildCall{done: make(chan struct{})}
+	if c.inflight == nil {
+		c.inflight = map[string]*buildCall{}
+	}
+	c.inflight[key] = call
+	c.mu.Unlock()
+	defer func() {
+		call.bin, call.diags, call.err = bin, diags, err
+		c.mu.Lock()
+		delete(c.inflight, key)
+		c.mu.Unlock()
+		close(call.done)
+	}()
+	return c.buildNow(ctx, p, key)
+}
+
+// buildNow runs go build for p and stores the binary under key.
+func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key string) (bin string, diags []Diagnostic, err error) {
+	if c.tc.path == "" {
+		return "", nil, errors.New("compiled engine: the go command was not found on PATH")
+	}
+	mod, err := os.MkdirTemp("", "workbook-build-")
+	if err != nil {
+		return "", nil, fmt.Errorf("compiled engine: %w", err)
+	}
+	defer os.RemoveAll(mod)
+	gomod := fmt.Sprintf("module workbook.lesson/program\n\ngo %s\n\nrequire %s %s\n", goLine(), xsysModule, c.xsys)
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return "", nil, fmt.Errorf("compiled engine: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(mod, "main.go"), []byte(p.Source), 0o644); err != nil {
+		return "", nil, fmt.Errorf("compiled engine: %w", err)
+	}
+	tmp, err := c.cache.tempFile(key)
+	if err != nil {
+		return "", nil, err
+	}
+	defer os.Remove(tmp) // a no-op once committed
+	cmd := exec.CommandContext(ctx, c.tc.path, "build", "-o", tmp, ".")
+	cmd.Dir = mod
+	cmd.Env = buildEnv()
+	c.builds.Add(1)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", nil, fmt.Errorf("compiled engine: build: %w", ctx.Err())
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return "", nil, fmt.Errorf("compiled engine: running go build: %w", err)
+		}
+		diags := parseBuildErrors(out, p)
+		if len(diags) == 0 {
+			diags = []Diagnostic{{Msg: strings.TrimSpace(string(out))}}
+		}
+		return "", diags, nil
+	}
+	bin, err = c.cache.commit(tmp, key)
+	if err != nil {
+		return "", nil, err
+	}
+	return bin, nil, nil
+}
+
+// buildEnv is the environment of go build: the workbook's, with the
+// settings that make the temporary module build for this machine, offline
+// once the module cache holds x/sys.
+func buildEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GOFLAGS", "GOWORK", "GO111MODULE", "GOOS", "GOARCH", "CGO_ENABLED":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "GOFLAGS=-mod=mod", "GOWORK=off", "GO111MODULE=on",
+		"GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH, "CGO_ENABLED=0")
+}
+
+// buildErrorLine is one located message of go build: file:line[:col]: msg.
+var buildErrorLine = regexp.MustCompile(`^(.+?):(\d+)(?::\d+)?: (.*)$`)
+
+// parseBuildErrors turns go build's output into diagnostics at Markdown
+// positions: the //line directives make most messages name the Markdown
+// file; the others name main.go and go through p.Map.
+func parseBuildErrors(out []byte, p *lessons.Program) []Diagnostic {
+	var diags []Diagnostic
+	for line := range strings.SplitSeq(string(out), "\n") {
+		switch {
+		case strings.TrimSpace(line) == "", strings.HasPrefix(line, "#"):
+			continue
+		case strings.HasPrefix(line, "\t") && len(diags) > 0:
+			diags[len(diags)-1].Msg += "\n" + strings.TrimPrefix(line, "\t")
+			continue
+		}
+		m := buildErrorLine.FindStringSubmatch(line)
+		if m == nil {
+			diags = append(diags, Diagnostic{Msg: line})
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		d := Diagnostic{Msg: m[3]}
+		switch file := m[1]; {
+		case sameFile(file, p.File):
+			d.Pos = lessons.Pos{File: p.File, Line: n}
+		case file == "main.go" || strings.HasSuffix(file, "/main.go"):
+			if pos, ok := p.Map.Lookup(n); ok {
+				d.Pos = pos
+			}
+		default:
+			d.Msg = line
+		}
+		diags = append(diags, d)
+	}
+	return diags
+}
+
+// run builds req.Program if needed and runs it in the sandbox.
+func (c *compiledEngine) run(ctx context.Context, req Request) (*Verdict, error) {
+	p := req.Program
+	if p == nil {
+		return nil, errors.New("compiled engine: no program")
+	}
+	bin, diags, err := c.build(ctx, p)
+	if err != nil {
+		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
+	}
+	if bin == "" {
+		return &Verdict{Engine: Compiled, End: BuildFailed, Diagnostics: diags, Message: "the program does not compile"}, nil
+	}
+	if req.CompileOnly {
+		return &Verdict{Engine: Compiled, End: Built}, nil
+	}
+	spec := sandbox.Spec{
+		Path:      bin,
+		Timeout:   req.Timeout,
+		Limits:    c.limits,
+		MaxOutput: c.maxOutput,
+		Stdout:    req.Stdout,
+		Stderr:    req.Stderr,
+		Seen:      req.Seen,
+	}
+	if spec.Timeout <= 0 {
+		spec.Timeout = p.Timeout
+	}
+	if p.Stdin != nil {
+		spec.Stdin = []byte(*p.Stdin)
+	}
+	var res *sandbox.Result
+	if c.pool != nil {
+		res, err = c.pool.Run(ctx, spec)
+	} else {
+		res, err = sandbox.Run(ctx, spec)
+	}
+	if res == nil {
+		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
+	}
+	v := verdictFrom(res, p, Compiled)
+	if err != nil {
+		v.Message = err.Error()
+	}
+	return v, nil
+}
+
+// verdictSummary is a one-line description of v, for test failures and logs.
+func verdictSummary(v *Verdict) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s end=%s exit=%d", v.Engine, v.End, v.ExitCode)
+	if v.Signal != "" {
+		fmt.Fprintf(&b, " signal=%s", v.Signal)
+	}
+	if v.Limit != "" {
+		fmt.Fprintf(&b, " limit=%s", v.Limit)
+	}
+	if v.Panic != "" {
+		fmt.Fprintf(&b, " panic=%q at %s:%d", v.Panic, v.PanicPos.File, v.PanicPos.Line)
+	}
+	if v.Message != "" {
+		fmt.Fprintf(&b, " msg=%q", v.Message)
+	}
+	return b.String()
+}

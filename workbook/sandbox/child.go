@@ -1,0 +1,256 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Environment variables and file descriptors of the parent/child protocol.
+const (
+	envChild = "WORKBOOK_SANDBOX_CHILD" // "1" in a sandbox child
+	envMount = "WORKBOOK_SANDBOX_MOUNT" // "1": the child is in a new mount namespace
+	envWarm  = "WORKBOOK_SANDBOX_WARM"  // payload to warm before the spec arrives
+	envDir   = "WORKBOOK_SANDBOX_DIR"   // the run directory to create and enter
+	// envIsolation, in the workbook's own environment, names the strongest
+	// isolation to try ("pid+mount", "user+pid+mount" or "pgroup"): it
+	// forces the fallbacks, for tests and for machines where namespaces
+	// misbehave.
+	envIsolation = "WORKBOOK_SANDBOX_ISOLATION"
+	ctlFD        = 3 // control pipe: the spec, as JSON
+	statusFD     = 4 // status pipe: "ready N\n", then "error ...\n" or EOF
+)
+
+// wireSpec is what travels on the control pipe.
+type wireSpec struct {
+	Path     string
+	Args     []string
+	Payload  string
+	Request  []byte
+	Stdin    []byte
+	HasStdin bool
+	Env      []string
+	Limits   Limits
+	// NprocBase is how many processes the (non-root) user already has:
+	// RLIMIT_NPROC counts them all, so the limit is raised by as many.
+	NprocBase uint64
+}
+
+// IsChild reports whether this process was started by the sandbox as a child.
+func IsChild() bool { return os.Getenv(envChild) == "1" }
+
+// MainForTest is the body of TestMain for packages whose tests run
+// sandboxes: the test binary is re-executed as the sandbox child, so it must
+// behave as ChildMain when IsChild, and run the tests otherwise. Use it as
+//
+//	func TestMain(m *testing.M) { sandbox.MainForTest(m, payloads) }
+func MainForTest(m interface{ Run() int }, payloads map[string]Payload) {
+	if IsChild() {
+		os.Exit(ChildMain(payloads))
+	}
+	os.Exit(m.Run())
+}
+
+// ChildMain is the entry point of a sandbox child: main calls it first thing
+// when IsChild is true, and exits with its result. It sets up the private
+// /tmp, warms the pool's payload, reports ready, reads the Spec, applies the
+// limits, environment and stdin, then execs Spec.Path or runs the payload.
+func ChildMain(payloads map[string]Payload) int {
+	status := os.NewFile(statusFD, "status")
+	ctl := os.NewFile(ctlFD, "control")
+	if status == nil || ctl == nil {
+		fmt.Fprintln(os.Stderr, "sandbox child: missing control pipes")
+		return 127
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(status, "error "+format+"\n", args...)
+		return 127
+	}
+	private := false
+	realTmp := -1 // the real /tmp, hidden by the private one
+	if os.Getenv(envMount) == "1" {
+		fd, err := privateTmp()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "sandbox child: private /tmp: %v\n", err)
+		} else {
+			private, realTmp = true, fd
+		}
+	}
+	if err := makeRunDir(os.Getenv(envDir)); err != nil {
+		fmt.Fprintf(status, "error run directory: %v\n", err)
+		return 127
+	}
+	var warm any
+	warmed := os.Getenv(envWarm)
+	if p, ok := payloads[warmed]; ok && p.Warm != nil {
+		warm = p.Warm()
+	}
+	ready := 0
+	if private {
+		ready = 1
+	}
+	if _, err := fmt.Fprintf(status, "ready %d\n", ready); err != nil {
+		return 127
+	}
+	data, err := io.ReadAll(ctl)
+	if err != nil {
+		return fail("reading spec: %v", err)
+	}
+	ctl.Close()
+	var spec wireSpec
+	if err := json.Unmarshal(data, &spec); err != nil {
+		return fail("decoding spec: %v", err)
+	}
+	if err := setStdin(spec); err != nil {
+		return fail("stdin: %v", err)
+	}
+	limits := spec.Limits
+	limits.Processes += spec.NprocBase
+	if err := setLimits(limits); err != nil {
+		return fail("limits: %v", err)
+	}
+	if spec.Path != "" {
+		syscall.CloseOnExec(statusFD)
+		argv := append([]string{spec.Path}, spec.Args...)
+		path := spec.Path
+		if rel, ok := underTmp(path); ok && realTmp >= 0 {
+			// The binary is in the real /tmp: reach it through the
+			// descriptor kept open (close-on-exec) before the tmpfs hid it.
+			path = fmt.Sprintf("/proc/self/fd/%d/%s", realTmp, rel)
+		}
+		err := syscall.Exec(path, argv, spec.Env)
+		return fail("exec %s: %v", spec.Path, err)
+	}
+	p, ok := payloads[spec.Payload]
+	if !ok || p.Run == nil {
+		return fail("no payload %q", spec.Payload)
+	}
+	if spec.Payload != warmed && p.Warm != nil {
+		warm = p.Warm()
+	}
+	if realTmp >= 0 {
+		unix.Close(realTmp)
+	}
+	os.Clearenv()
+	for _, kv := range spec.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		os.Setenv(k, v)
+	}
+	status.Close()
+	return p.Run(warm, spec.Request)
+}
+
+// underTmp returns path relative to /tmp when it lies under /tmp.
+func underTmp(path string) (string, bool) {
+	rel, err := filepath.Rel("/tmp", path)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return rel, true
+}
+
+// privateTmp makes / recursively private in the (new) mount namespace and
+// mounts a tmpfs on /tmp. It returns a close-on-exec O_PATH descriptor of
+// the real /tmp, through which a binary cached there can still be
+// executed.
+func privateTmp() (int, error) {
+	realTmp, err := unix.Open("/tmp", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	fail := func(err error) (int, error) {
+		unix.Close(realTmp)
+		return -1, err
+	}
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fail(fmt.Errorf("making / private: %w", err))
+	}
+	opts := fmt.Sprintf("mode=1777,size=%d", TmpSize)
+	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
+		return fail(fmt.Errorf("mounting tmpfs on /tmp: %w", err))
+	}
+	return realTmp, nil
+}
+
+// makeRunDir creates the run directory dir (which must not exist), its
+// home and tmp, and enters it.
+func makeRunDir(dir string) error {
+	if dir == "" {
+		return errors.New("no run directory given")
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return err
+	}
+	for _, sub := range []string{"home", "tmp"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
+			return err
+		}
+	}
+	return os.Chdir(dir)
+}
+
+// setStdin puts the spec's input (or /dev/null) on fd 0. The input goes
+// into a memfd so that no writer has to outlive the exec.
+func setStdin(spec wireSpec) error {
+	var fd int
+	if !spec.HasStdin {
+		f, err := unix.Open("/dev/null", unix.O_RDONLY, 0)
+		if err != nil {
+			return err
+		}
+		fd = f
+	} else {
+		f, err := unix.MemfdCreate("stdin", 0)
+		if err != nil {
+			return err
+		}
+		for b := spec.Stdin; len(b) > 0; {
+			n, err := unix.Write(f, b)
+			if err != nil {
+				return err
+			}
+			b = b[n:]
+		}
+		if _, err := unix.Seek(f, 0, io.SeekStart); err != nil {
+			return err
+		}
+		fd = f
+	}
+	if err := unix.Dup2(fd, 0); err != nil {
+		return err
+	}
+	return unix.Close(fd)
+}
+
+// setLimits applies l to this process (and so to what it execs).
+func setLimits(l Limits) error {
+	set := func(res int, cur, max uint64) error {
+		return unix.Setrlimit(res, &unix.Rlimit{Cur: cur, Max: max})
+	}
+	if err := set(unix.RLIMIT_DATA, l.MemoryBytes, l.MemoryBytes); err != nil {
+		return fmt.Errorf("RLIMIT_DATA: %w", err)
+	}
+	if err := set(unix.RLIMIT_NPROC, l.Processes, l.Processes); err != nil {
+		return fmt.Errorf("RLIMIT_NPROC: %w", err)
+	}
+	if err := set(unix.RLIMIT_FSIZE, l.FileSize, l.FileSize); err != nil {
+		return fmt.Errorf("RLIMIT_FSIZE: %w", err)
+	}
+	if err := set(unix.RLIMIT_NOFILE, l.OpenFiles, l.OpenFiles); err != nil {
+		return fmt.Errorf("RLIMIT_NOFILE: %w", err)
+	}
+	if err := set(unix.RLIMIT_CPU, l.CPUSeconds, l.CPUSeconds+1); err != nil {
+		return fmt.Errorf("RLIMIT_CPU: %w", err)
+	}
+	return nil
+}

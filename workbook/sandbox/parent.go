@@ -1,0 +1,425 @@
+package sandbox
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// readyTimeout bounds how long a child may take to set up (and warm).
+const readyTimeout = 60 * time.Second
+
+// defaultPath is the PATH of programs when the workbook's own is empty.
+const defaultPath = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+
+// isolation is one way of starting a child, from strongest to weakest.
+type isolation struct {
+	name  string
+	flags uintptr
+	user  bool // CLONE_NEWUSER with the caller mapped to root
+	mount bool // a new mount namespace: /tmp can be made private
+}
+
+// isolationsFrom returns the isolations to try, strongest first, starting
+// at the one named (all of them when name is empty or unknown).
+func isolationsFrom(name string) []isolation {
+	all := []isolation{
+		{"pid+mount", syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, false, true},
+		{"user+pid+mount", syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, true, true},
+		{"pgroup", 0, false, false},
+	}
+	for i, iso := range all {
+		if iso.name == name {
+			return all[i:]
+		}
+	}
+	return all
+}
+
+// child is a started sandbox child, parent side.
+type child struct {
+	cmd       *exec.Cmd
+	dir       string   // the run directory (cwd; HOME and TMPDIR inside), made by the child
+	ctl       *os.File // write end of the control pipe
+	status    *os.File // read end of the status pipe
+	statusR   *bufio.Reader
+	stdout    *os.File // read ends of the program's output
+	stderr    *os.File
+	private   bool
+	removeDir bool // the run directory is on the real file system
+	isolation string
+	done      chan struct{} // closed when the child has been waited for
+}
+
+// startChild starts a sandbox child of exe (os.Executable when empty),
+// warming payload warm, and waits until it is ready for its spec.
+func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return nil, fmt.Errorf("sandbox: finding the workbook binary: %w", err)
+		}
+	}
+	dir, err := runDir()
+	if err != nil {
+		return nil, err
+	}
+	c := &child{dir: dir, removeDir: true, done: make(chan struct{})}
+	var closers []*os.File // the child's ends, closed once it started
+	defer func() {
+		for _, f := range closers {
+			f.Close()
+		}
+		if err != nil {
+			c.discard()
+		}
+	}()
+	pipe := func(parent **os.File, parentIsWriter bool) (*os.File, error) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: pipe: %w", err)
+		}
+		if parentIsWriter {
+			*parent = w
+			closers = append(closers, r)
+			return r, nil
+		}
+		*parent = r
+		closers = append(closers, w)
+		return w, nil
+	}
+	ctlR, err := pipe(&c.ctl, true)
+	if err != nil {
+		return nil, err
+	}
+	statusW, err := pipe(&c.status, false)
+	if err != nil {
+		return nil, err
+	}
+	outW, err := pipe(&c.stdout, false)
+	if err != nil {
+		return nil, err
+	}
+	errW, err := pipe(&c.stderr, false)
+	if err != nil {
+		return nil, err
+	}
+	path := os.Getenv("PATH")
+	if path == "" {
+		path = defaultPath
+	}
+	var startErr error
+	for _, iso := range isolationsFrom(os.Getenv(envIsolation)) {
+		cmd := exec.Command(exe)
+		cmd.Env = []string{envChild + "=1", "PATH=" + path, envWarm + "=" + warm, envDir + "=" + dir}
+		if iso.mount {
+			cmd.Env = append(cmd.Env, envMount+"=1")
+		}
+		cmd.Stdout, cmd.Stderr = outW, errW
+		cmd.ExtraFiles = []*os.File{ctlR, statusW}
+		cmd.WaitDelay = WaitDelay
+		attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: iso.flags}
+		if iso.user {
+			attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+			attr.GidMappingsEnableSetgroups = false
+		}
+		cmd.SysProcAttr = attr
+		startErr = cmd.Start()
+		if startErr == nil {
+			c.cmd, c.isolation = cmd, iso.name
+			break
+		}
+		if !refused(startErr) {
+			break
+		}
+	}
+	if startErr != nil {
+		return nil, fmt.Errorf("sandbox: starting the child: %w", startErr)
+	}
+	go func() {
+		c.cmd.Wait()
+		close(c.done)
+	}()
+	for _, f := range closers {
+		f.Close()
+	}
+	closers = nil
+	c.statusR = bufio.NewReader(c.status)
+	c.status.SetReadDeadline(time.Now().Add(readyTimeout))
+	stop := context.AfterFunc(ctx, func() { c.status.SetReadDeadline(time.Now()) })
+	line, err := c.statusR.ReadString('\n')
+	stop()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("sandbox: starting the child: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("sandbox: child did not get ready: %w%s", err, c.stderrHint())
+	}
+	switch strings.TrimSpace(line) {
+	case "ready 1":
+		c.private = true
+		// The run directory lives in the private /tmp, which dies with
+		// the child's mount namespace: nothing to remove on this side.
+		_, inTmp := underTmp(dir)
+		c.removeDir = !inTmp
+	case "ready 0":
+	default:
+		return nil, fmt.Errorf("sandbox: child: %s", strings.TrimSpace(line))
+	}
+	c.status.SetReadDeadline(time.Time{})
+	return c, nil
+}
+
+// refused reports whether starting with namespaces was refused by the
+// kernel (so that a weaker isolation should be tried).
+func refused(err error) bool {
+	return errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EUSERS) ||
+		errors.Is(err, syscall.EACCES)
+}
+
+// stderrHint returns what a child that failed early printed, if anything.
+func (c *child) stderrHint() string {
+	if c.cmd == nil {
+		return ""
+	}
+	select {
+	case <-c.done:
+	case <-time.After(WaitDelay):
+		return ""
+	}
+	c.stderr.SetReadDeadline(time.Now().Add(WaitDelay))
+	b, _ := io.ReadAll(io.LimitReader(c.stderr, 4096))
+	if len(b) == 0 {
+		return ""
+	}
+	return ": " + strings.TrimSpace(string(b))
+}
+
+// signal sends sig to the child's process group and to the child itself.
+func (c *child) signal(sig syscall.Signal) {
+	if c.cmd == nil || c.cmd.Process == nil {
+		return
+	}
+	syscall.Kill(-c.cmd.Process.Pid, sig)
+	c.cmd.Process.Signal(sig)
+}
+
+// discard kills the child and everything in its group, waits for it and
+// removes its run directory.
+func (c *child) discard() {
+	if c.cmd != nil && c.cmd.Process != nil {
+		c.signal(syscall.SIGKILL)
+		<-c.done
+	}
+	for _, f := range []*os.File{c.ctl, c.status, c.stdout, c.stderr} {
+		if f != nil {
+			f.Close()
+		}
+	}
+	if c.removeDir {
+		removeAll(c.dir)
+	}
+}
+
+// runDir returns a fresh path for a run directory under os.TempDir(). The
+// child creates it: in its private /tmp when it has one, else on the real
+// file system (and the parent removes it after the run).
+func runDir() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("sandbox: run directory: %w", err)
+	}
+	return filepath.Join(os.TempDir(), "workbook-run-"+hex.EncodeToString(b[:])), nil
+}
+
+// removeAll removes dir even when the program took the permissions away.
+func removeAll(dir string) {
+	if os.RemoveAll(dir) == nil {
+		return
+	}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if d != nil && d.IsDir() {
+			os.Chmod(path, 0o700)
+		}
+		return nil
+	})
+	os.RemoveAll(dir)
+}
+
+// userProcesses counts the processes of uid (RLIMIT_NPROC counts them all).
+func userProcesses(uid int) uint64 {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	var n uint64
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) == uid {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// env returns the program's environment.
+func (c *child) env(extra []string) []string {
+	path := os.Getenv("PATH")
+	if path == "" {
+		path = defaultPath
+	}
+	env := []string{
+		"PATH=" + path,
+		"HOME=" + filepath.Join(c.dir, "home"),
+		"TMPDIR=" + filepath.Join(c.dir, "tmp"),
+		"LANG=C.UTF-8",
+	}
+	return append(env, extra...)
+}
+
+// run hands spec to the ready child, supervises the run and returns its
+// result. The child is used up: run always discards it.
+func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
+	defer c.discard()
+	if (spec.Path == "") == (spec.Payload == "") {
+		return nil, errors.New("sandbox: exactly one of Spec.Path and Spec.Payload must be set")
+	}
+	timeout := spec.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	grace := spec.Grace
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	maxOut := spec.MaxOutput
+	if maxOut <= 0 {
+		maxOut = DefaultMaxOutput
+	}
+	limits := spec.Limits.withDefaults(timeout)
+	wire := wireSpec{
+		Path: spec.Path, Args: spec.Args,
+		Payload: spec.Payload, Request: spec.Request,
+		Stdin: spec.Stdin, HasStdin: spec.Stdin != nil,
+		Env: c.env(spec.Env), Limits: limits,
+	}
+	if os.Getuid() != 0 {
+		wire.NprocBase = userProcesses(os.Getuid())
+	}
+	data, err := json.Marshal(wire)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: encoding spec: %w", err)
+	}
+
+	start := time.Now()
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	out := &stream{max: maxOut, live: spec.Stdout, seen: spec.Seen,
+		stop: func() { stopOnce.Do(func() { close(stop) }) }}
+	errs := &stream{max: maxOut, live: spec.Stderr}
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go func() { defer readers.Done(); out.copy(c.stdout) }()
+	go func() { defer readers.Done(); errs.copy(c.stderr) }()
+	readersDone := make(chan struct{})
+	go func() { readers.Wait(); close(readersDone) }()
+	// However the run ends, the readers finish before run returns.
+	defer func() {
+		c.signal(syscall.SIGKILL)
+		c.stdout.SetReadDeadline(time.Now())
+		c.stderr.SetReadDeadline(time.Now())
+		<-readersDone
+	}()
+
+	_, werr := c.ctl.Write(data)
+	c.ctl.Close()
+	// EOF on the status pipe: the program was exec'd or the payload runs.
+	unwatch := context.AfterFunc(ctx, func() { c.status.SetReadDeadline(time.Now()) })
+	msg, serr := io.ReadAll(c.statusR)
+	unwatch()
+	if serr != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("sandbox: run cancelled: %w", ctx.Err())
+	}
+	if len(msg) > 0 {
+		return nil, fmt.Errorf("sandbox: child: %s", strings.TrimPrefix(strings.TrimSpace(string(msg)), "error "))
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("sandbox: sending spec: %w%s", werr, c.stderrHint())
+	}
+
+	res := &Result{PrivateTmp: c.private, Isolation: c.isolation}
+	timer := time.NewTimer(timeout - time.Since(start))
+	defer timer.Stop()
+	var kill <-chan time.Time
+	done := ctx.Done()
+	stopped := (<-chan struct{})(stop)
+	var ctxErr error
+	terminate := func() {
+		if kill != nil {
+			return
+		}
+		c.signal(syscall.SIGTERM)
+		kill = time.After(grace)
+	}
+wait:
+	for {
+		select {
+		case <-c.done:
+			break wait
+		case <-timer.C:
+			if !res.Stopped {
+				res.TimedOut = true
+			}
+			terminate()
+		case <-stopped:
+			stopped = nil
+			if !res.TimedOut {
+				res.Stopped = true
+			}
+			terminate()
+		case <-done:
+			done = nil
+			ctxErr = ctx.Err()
+			terminate()
+		case <-kill:
+			c.signal(syscall.SIGKILL)
+		}
+	}
+	res.Duration = time.Since(start)
+	// Whatever the program left in its group dies now; output pipes still
+	// held open by a stray descendant are closed after WaitDelay.
+	c.signal(syscall.SIGKILL)
+	select {
+	case <-readersDone:
+	case <-time.After(WaitDelay):
+	}
+	c.stdout.SetReadDeadline(time.Now())
+	c.stderr.SetReadDeadline(time.Now())
+	<-readersDone
+
+	res.Stdout, res.StdoutTruncated = out.buf.Bytes(), out.truncated
+	res.Stderr, res.StderrTruncated = errs.buf.Bytes(), errs.truncated
+	ws, _ := c.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		res.ExitCode = -1
+		res.Signal = ws.Signal().String()
+	} else {
+		res.ExitCode = ws.ExitStatus()
+	}
+	res.LimitHit = limitHit(res, ws, c.cmd.ProcessState, limits, errs.tail)
+	if ctxErr != nil {
+		return res, fmt.Errorf("sandbox: run cancelled: %w", ctxErr)
+	}
+	return res, nil
+}

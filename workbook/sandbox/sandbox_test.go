@@ -1,0 +1,393 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// testPayloads are the in-process payloads of the test binary acting as a
+// sandbox child.
+var testPayloads = map[string]Payload{
+	"echo": {
+		Warm: func() any { return "warm" },
+		Run: func(warm any, req []byte) int {
+			fmt.Printf("%s %s %s\n", warm, req, os.Getenv("EXTRA"))
+			return 4
+		},
+	},
+	"files": {
+		Run: func(_ any, _ []byte) int {
+			for range 1000 {
+				f, err := os.Open(os.DevNull)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					return 1
+				}
+				defer f.Close()
+			}
+			return 0
+		},
+	},
+	"alloc": {
+		Run: func(_ any, _ []byte) int {
+			var keep [][]byte
+			for range 64 {
+				b := make([]byte, 64<<20)
+				for i := 0; i < len(b); i += 4096 {
+					b[i] = 1
+				}
+				keep = append(keep, b)
+			}
+			fmt.Println(len(keep))
+			return 0
+		},
+	},
+}
+
+func TestMain(m *testing.M) { MainForTest(m, testPayloads) }
+
+// leftovers lists the processes whose environment carries marker.
+func leftovers(t *testing.T, marker string) []string {
+	t.Helper()
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	var pids []string
+	for _, d := range dirs {
+		env, err := os.ReadFile(filepath.Join(d, "environ"))
+		if err != nil {
+			continue
+		}
+		for _, kv := range bytes.Split(env, []byte{0}) {
+			if string(kv) == marker {
+				pids = append(pids, filepath.Base(d))
+			}
+		}
+	}
+	return pids
+}
+
+func sh(script string) Spec {
+	return Spec{Path: "/bin/sh", Args: []string{"-c", script}, Timeout: 5 * time.Second}
+}
+
+func TestRun(t *testing.T) {
+	t.Setenv("LEAKME", "1")
+	tests := []struct {
+		name  string
+		spec  Spec
+		check func(t *testing.T, r *Result)
+	}{
+		{"exit code", sh("echo out; echo err >&2; exit 3"), func(t *testing.T, r *Result) {
+			if r.ExitCode != 3 || string(r.Stdout) != "out\n" || string(r.Stderr) != "err\n" {
+				t.Errorf("got exit %d stdout %q stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+			}
+		}},
+		{"environment", func() Spec { s := sh("env"); s.Env = []string{"EXTRA=yes"}; return s }(), func(t *testing.T, r *Result) {
+			for _, want := range []string{"PATH=", "HOME=", "TMPDIR=", "LANG=C.UTF-8", "EXTRA=yes"} {
+				if !bytes.Contains(r.Stdout, []byte(want)) {
+					t.Errorf("env lacks %s:\n%s", want, r.Stdout)
+				}
+			}
+			for _, leak := range []string{"LEAKME", "WORKBOOK_SANDBOX"} {
+				if bytes.Contains(r.Stdout, []byte(leak)) {
+					t.Errorf("env leaks %s:\n%s", leak, r.Stdout)
+				}
+			}
+		}},
+		{"no stdin", sh("cat; echo done"), func(t *testing.T, r *Result) {
+			if string(r.Stdout) != "done\n" {
+				t.Errorf("stdout %q", r.Stdout)
+			}
+		}},
+		{"stdin", func() Spec { s := sh("cat"); s.Stdin = []byte("in\nput\n"); return s }(), func(t *testing.T, r *Result) {
+			if string(r.Stdout) != "in\nput\n" {
+				t.Errorf("stdout %q", r.Stdout)
+			}
+		}},
+		{"timeout ignoring SIGTERM", func() Spec {
+			s := sh("trap '' TERM; echo started; sleep 30")
+			s.Timeout = 300 * time.Millisecond
+			s.Grace = 100 * time.Millisecond
+			return s
+		}(), func(t *testing.T, r *Result) {
+			if !r.TimedOut || r.Signal != "killed" || string(r.Stdout) != "started\n" {
+				t.Errorf("timedout %v signal %q stdout %q", r.TimedOut, r.Signal, r.Stdout)
+			}
+		}},
+		{"truncation", func() Spec { s := sh("head -c 5000000 /dev/zero; echo err >&2"); s.MaxOutput = 1000; return s }(), func(t *testing.T, r *Result) {
+			if len(r.Stdout) != 1000 || !r.StdoutTruncated || r.StderrTruncated || string(r.Stderr) != "err\n" {
+				t.Errorf("stdout %d truncated %v/%v stderr %q", len(r.Stdout), r.StdoutTruncated, r.StderrTruncated, r.Stderr)
+			}
+		}},
+		{"seen stops", func() Spec {
+			s := sh("echo a; echo ready; sleep 30")
+			s.Seen = func(b []byte) bool { return bytes.Contains(b, []byte("ready\n")) }
+			return s
+		}(), func(t *testing.T, r *Result) {
+			if !r.Stopped || r.TimedOut {
+				t.Errorf("stopped %v timedout %v", r.Stopped, r.TimedOut)
+			}
+		}},
+		{"file size", func() Spec {
+			s := sh("head -c 100000 /dev/zero > big")
+			s.Limits.FileSize = 4096
+			return s
+		}(), func(t *testing.T, r *Result) {
+			if r.LimitHit != "file-size" {
+				t.Errorf("limit %q exit %d signal %q stderr %q", r.LimitHit, r.ExitCode, r.Signal, r.Stderr)
+			}
+		}},
+		{"open files", Spec{Payload: "files", Limits: Limits{OpenFiles: 32}}, func(t *testing.T, r *Result) {
+			if r.LimitHit != "open-files" {
+				t.Errorf("limit %q exit %d stderr %q", r.LimitHit, r.ExitCode, r.Stderr)
+			}
+		}},
+		{"cpu", func() Spec {
+			s := sh("while :; do :; done")
+			s.Limits.CPUSeconds = 1
+			s.Timeout = time.Minute // CPU time, not wall time, ends it
+			return s
+		}(), func(t *testing.T, r *Result) {
+			if r.LimitHit != "cpu" || r.TimedOut {
+				t.Errorf("limit %q timedout %v signal %q", r.LimitHit, r.TimedOut, r.Signal)
+			}
+		}},
+		{"payload", Spec{Payload: "echo", Request: []byte("req"), Env: []string{"EXTRA=x"}}, func(t *testing.T, r *Result) {
+			if r.ExitCode != 4 || string(r.Stdout) != "warm req x\n" {
+				t.Errorf("exit %d stdout %q stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+			}
+		}},
+		{"memory", Spec{Payload: "alloc", Limits: Limits{MemoryBytes: 512 << 20}}, func(t *testing.T, r *Result) {
+			if r.LimitHit != "memory" {
+				t.Errorf("limit %q exit %d stderr %.300s", r.LimitHit, r.ExitCode, r.Stderr)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Run(context.Background(), tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, r)
+		})
+	}
+}
+
+func TestExecFailure(t *testing.T) {
+	_, err := Run(context.Background(), Spec{Path: "/nonexistent/prog"})
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/prog") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestLive(t *testing.T) {
+	var out, errs bytes.Buffer
+	s := sh("echo 1; echo 2 >&2")
+	s.Stdout, s.Stderr = &out, &errs
+	if _, err := Run(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "1\n" || errs.String() != "2\n" {
+		t.Errorf("live stdout %q stderr %q", out.String(), errs.String())
+	}
+}
+
+func TestNothingLeftBehind(t *testing.T) {
+	marker := fmt.Sprintf("WB_TEST_MARKER=%d", time.Now().UnixNano())
+	name := filepath.Join("/tmp", fmt.Sprintf("wb_sandbox_test_%d", os.Getpid()))
+	s := sh(fmt.Sprintf(`setsid sleep 30 & sleep 30 & (sleep 30 >&2 &); mkfifo %s; pwd; echo x > file`, name))
+	s.Env = []string{marker}
+	r, err := Run(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExitCode != 0 {
+		t.Fatalf("exit %d stderr %s", r.ExitCode, r.Stderr)
+	}
+	if r.Isolation == "pgroup" {
+		t.Skip("no namespaces: setsid'd processes may survive")
+	}
+	if !r.PrivateTmp {
+		t.Errorf("PrivateTmp false with isolation %s", r.Isolation)
+	}
+	if pids := leftovers(t, marker); len(pids) > 0 {
+		t.Errorf("processes left: %v", pids)
+	}
+	if _, err := os.Lstat(name); err == nil {
+		t.Errorf("%s left in the real /tmp", name)
+	}
+	if dir := strings.TrimSpace(string(r.Stdout)); dir == "" {
+		t.Error("no working directory printed")
+	} else if _, err := os.Stat(dir); err == nil {
+		t.Errorf("run directory %s left behind", dir)
+	}
+}
+
+func TestPool(t *testing.T) {
+	ctx := context.Background()
+	p, err := NewPool(ctx, 2, PoolOptions{Payload: "echo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var r *Result
+			var err error
+			if i%2 == 0 {
+				r, err = p.Run(ctx, Spec{Payload: "echo", Request: []byte("r")})
+			} else {
+				r, err = p.Run(ctx, sh("echo sh"))
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			want := "warm r \n"
+			if i%2 == 1 {
+				want = "sh\n"
+			}
+			if string(r.Stdout) != want {
+				t.Errorf("run %d: stdout %q stderr %q", i, r.Stdout, r.Stderr)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Run(ctx, sh("true")); err == nil {
+		t.Error("Run after Close succeeded")
+	}
+}
+
+func TestContextCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := sh("echo go; sleep 30")
+	s.Seen = func(b []byte) bool { cancel(); return false }
+	r, err := Run(ctx, s)
+	if err == nil {
+		t.Fatal("no error after cancel")
+	}
+	if r == nil || r.Duration > 5*time.Second {
+		t.Errorf("result %+v", r)
+	}
+}
+
+func TestIsolations(t *testing.T) {
+	for _, iso := range []string{"pid+mount", "user+pid+mount", "pgroup"} {
+		t.Run(iso, func(t *testing.T) {
+			t.Setenv(envIsolation, iso)
+			marker := fmt.Sprintf("WB_TEST_MARKER=%s-%d", iso, time.Now().UnixNano())
+			s := sh(`sleep 30 & echo "$TMPDIR"; touch "$TMPDIR/x"; echo $$`)
+			s.Env = []string{marker}
+			r, err := Run(context.Background(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := iso
+			if iso == "pid+mount" && os.Getuid() != 0 {
+				want = "user+pid+mount" // refused to non-root: the first fallback
+			}
+			if r.Isolation != want || r.PrivateTmp != (iso != "pgroup") {
+				t.Errorf("isolation %q private %v", r.Isolation, r.PrivateTmp)
+			}
+			lines := strings.Split(strings.TrimSpace(string(r.Stdout)), "\n")
+			if len(lines) != 2 || !strings.Contains(lines[0], "workbook-run-") || (lines[1] == "1") != (iso != "pgroup") {
+				t.Errorf("stdout %q stderr %q", r.Stdout, r.Stderr)
+			}
+			if pids := leftovers(t, marker); len(pids) > 0 {
+				t.Errorf("processes left: %v", pids)
+			}
+			if _, err := os.Stat(lines[0]); err == nil {
+				t.Errorf("TMPDIR %s left behind", lines[0])
+			}
+		})
+	}
+}
+
+func TestPoolCloseWhileStarting(t *testing.T) {
+	for range 3 {
+		p, err := NewPool(context.Background(), 2, PoolOptions{Payload: "echo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Close()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, sh("true")); err == nil {
+		t.Error("Run with a cancelled context succeeded")
+	}
+}
+
+// TestHelperDyingParent is not a test: TestParentDeath runs the test binary
+// with WB_TEST_DYING_PARENT set to make it a workbook that starts a
+// sandboxed program and is then killed.
+func TestHelperDyingParent(t *testing.T) {
+	marker := os.Getenv("WB_TEST_DYING_PARENT")
+	if marker == "" {
+		t.Skip("helper process only")
+	}
+	p, err := NewPool(context.Background(), 1, PoolOptions{Payload: "echo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sh("sleep 30 & echo started; sleep 30")
+	s.Env = []string{marker}
+	s.Stdout = os.Stdout
+	p.Run(context.Background(), s)
+}
+
+func TestParentDeath(t *testing.T) {
+	marker := fmt.Sprintf("WB_TEST_MARKER=dying-%d", time.Now().UnixNano())
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperDyingParent$")
+	cmd.Env = append(os.Environ(), "WB_TEST_DYING_PARENT="+marker)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "started\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("helper printed %q (%v)", line, err)
+	}
+	pids := leftovers(t, marker)
+	if len(pids) < 2 {
+		t.Errorf("found %v running, want the program and its child", pids)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	for _, pid := range pids {
+		n, _ := strconv.Atoi(pid)
+		fd, err := unix.PidfdOpen(n, 0)
+		if err != nil {
+			continue // already gone
+		}
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		if k, _ := unix.Poll(fds, 5000); k != 1 {
+			t.Errorf("process %s survived its workbook", pid)
+		}
+		unix.Close(fd)
+	}
+}
