@@ -70,6 +70,33 @@ func splitImports(code string) (imports, rest string) {
 // assemble writes the program's source. It returns the expectation of an
 // // Output: comment at the end of main, if there is one.
 func (b *builder) assemble(pb *progBuilder) (string, SourceMap, *Output, error) {
+	src, m, wrapped := b.assembleWith(pb, nil)
+	_, authorMode := pb.target.settings["mode"]
+	inserts := map[int]string{}
+	if wrapped && !authorMode {
+		for line, names := range unusedVars(src, m) {
+			for _, n := range names {
+				inserts[line] += "_ = " + n + "\n"
+			}
+		}
+	}
+	if line, imports := fileImports(pb, src); len(imports) > 0 {
+		text := "\nimport (\n"
+		for _, p := range imports {
+			text += "\t" + strconv.Quote(p) + "\n"
+		}
+		inserts[line] += text + ")\n"
+	}
+	if len(inserts) > 0 {
+		src, m, _ = b.assembleWith(pb, inserts)
+	}
+	return src, m, b.programOutput(pb, src), nil
+}
+
+// assembleWith writes the program's source, with synthetic lines added
+// after some Markdown lines (inserts[line] goes after line). It reports
+// whether statements were wrapped in a func main.
+func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string, SourceMap, bool) {
 	l0 := pb.blocks[0].Line
 	var hoisted, body []piece
 	isFile := false
@@ -88,19 +115,57 @@ func (b *builder) assemble(pb *progBuilder) (string, SourceMap, *Output, error) 
 			units = append(units, u)
 		}
 	}
+	cuts := replaced(pb.units)
 	blockPieces := func(u *unit) []piece {
 		var out []piece
+		off := 0
 		for i, f := range u.blocks {
 			code := f.Code
-			if i == 0 && u.kind != unitFile && !isFile {
-				imp, rest := splitImports(code)
-				if imp != "" {
-					hoisted = append(hoisted, codeOf(imp, f.BodyLine))
-					out = append(out, codeOf(rest, f.BodyLine+strings.Count(imp, "\n")))
+			lines := strings.SplitAfter(code, "\n")
+			if lines[len(lines)-1] == "" {
+				lines = lines[:len(lines)-1]
+			}
+			drop := make([]bool, len(lines))
+			for _, c := range cuts[u] {
+				s, e := c.start-off, c.end-off
+				if e <= 0 || s >= len(code) {
 					continue
 				}
+				first := strings.Count(code[:max(s, 0)], "\n")
+				last := strings.Count(code[:min(e, len(code))], "\n")
+				for l := first; l <= last && l < len(drop); l++ {
+					drop[l] = true
+				}
 			}
-			out = append(out, codeOf(code, f.BodyLine))
+			start := 0
+			if i == 0 && u.kind == unitFileHelper {
+				// Drop the package clause (blanked, so that the
+				// imports after it can be found).
+				if first, last, ok := packageLines(code); ok {
+					for l := first; l <= last; l++ {
+						drop[l] = true
+					}
+					code = strings.Repeat("\n", last+1) + strings.Join(lines[last+1:], "")
+				}
+			}
+			if i == 0 && u.kind != unitFile {
+				if imp, _ := splitImports(code); imp != "" {
+					k := strings.Count(imp, "\n")
+					if isFile {
+						// No room for them in a whole file: the
+						// imports it needs are added after its
+						// package clause.
+						for l := 0; l < k; l++ {
+							drop[l] = true
+						}
+					} else {
+						hoisted = append(hoisted, keptPieces(lines[:k], drop[:k], f.BodyLine, nil)...)
+						start = k
+					}
+				}
+			}
+			out = append(out, keptPieces(lines[start:], drop[start:], f.BodyLine+start, inserts)...)
+			off += len(f.Code)
 		}
 		return out
 	}
@@ -152,7 +217,217 @@ func (b *builder) assemble(pb *progBuilder) (string, SourceMap, *Output, error) 
 			}
 		}
 	}
-	return src, m, b.outputComment(src), nil
+	return src, m, wrapped
+}
+
+// packageLines returns the 0-based lines of code that hold its package
+// clause.
+func packageLines(code string) (int, int, bool) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", code, parser.PackageClauseOnly)
+	if err != nil {
+		return 0, 0, false
+	}
+	return fset.PositionFor(f.Package, false).Line - 1, fset.PositionFor(f.Name.End(), false).Line - 1, true
+}
+
+// fileImports returns, for a program whose first unit is a whole file, the
+// imports it misses and the Markdown line of its package clause, after
+// which they go.
+func fileImports(pb *progBuilder, src string) (int, []string) {
+	var first *unit
+	for _, u := range pb.units {
+		if u.kind == unitFile {
+			first = u
+			break
+		}
+	}
+	if first == nil {
+		return 0, nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil {
+		return 0, nil
+	}
+	imports := resolveImports(f)
+	if len(imports) == 0 {
+		return 0, nil
+	}
+	blk := first.blocks[0]
+	pf, err := parser.ParseFile(token.NewFileSet(), "", blk.Code, parser.PackageClauseOnly)
+	if err != nil {
+		return 0, nil
+	}
+	return blk.BodyLine + strings.Count(blk.Code[:int(pf.Name.End())-1], "\n"), imports
+}
+
+// unusedVars finds the variables that wrapped statements define at the top
+// level of main and never use (a snippet shown on its own, such as
+// cmd := exec.Command("ls")), by the Markdown line of the end of the
+// statement defining them.
+func unusedVars(src string, m SourceMap) map[int][]string {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil {
+		return nil
+	}
+	var main *ast.FuncDecl
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "main" && fn.Body != nil {
+			main = fn
+		}
+	}
+	if main == nil {
+		return nil
+	}
+	// The parser's syntactic resolution is enough here: the variables
+	// are local to main, where it is exact, and no type information is
+	// available.
+	//lint:ignore SA1019 see above
+	used := map[*ast.Object]bool{}
+	declared := map[*ast.Ident]bool{}
+	var order []*ast.Ident
+	var at []int
+	for _, s := range main.Body.List {
+		var ids []*ast.Ident
+		switch s := s.(type) {
+		case *ast.AssignStmt:
+			if s.Tok == token.DEFINE {
+				for _, l := range s.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Obj != nil && id.Obj.Decl == s {
+						ids = append(ids, id)
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if g, ok := s.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+				for _, sp := range g.Specs {
+					for _, id := range sp.(*ast.ValueSpec).Names {
+						if id.Obj != nil {
+							ids = append(ids, id)
+						}
+					}
+				}
+			}
+		}
+		// The line a statement ends on, in Markdown; the insert goes
+		// after it (unless it is synthetic).
+		end := fset.PositionFor(s.End(), false).Line
+		pos, ok := m.Lookup(end)
+		for _, id := range ids {
+			if id.Name == "_" || !ok {
+				continue
+			}
+			declared[id] = true
+			order = append(order, id)
+			at = append(at, pos.Line)
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Obj != nil && !declared[id] {
+			used[id.Obj] = true
+		}
+		return true
+	})
+	out := map[int][]string{}
+	for i, id := range order {
+		if !used[id.Obj] {
+			out[at[i]] = append(out[at[i]], id.Name)
+		}
+	}
+	return out
+}
+
+// programOutput is the expectation of the program's // Output: comments:
+// the one at the end of main, or, when several statements snippets each
+// end with one, all of them in order.
+func (b *builder) programOutput(pb *progBuilder, src string) *Output {
+	out := b.outputComment(src)
+	var parts []*Output
+	for _, u := range pb.units {
+		if u.kind != unitStmts {
+			continue
+		}
+		o := b.outputComment(wrapHead + u.code() + wrapTail)
+		if o == nil {
+			continue
+		}
+		parts = append(parts, o)
+	}
+	if out == nil || len(parts) < 2 {
+		return out
+	}
+	var text strings.Builder
+	for _, o := range parts {
+		if o.Match != MatchGo {
+			return out
+		}
+		if t := strings.TrimSpace(o.Text); t != "" {
+			text.WriteString(t + "\n")
+		}
+	}
+	out.Text = text.String()
+	return out
+}
+
+// keptPieces returns the lines not dropped, as pieces of consecutive
+// lines; lines[0] is Markdown line first.
+func keptPieces(lines []string, drop []bool, first int, inserts map[int]string) []piece {
+	var out []piece
+	var cur strings.Builder
+	start := -1
+	flush := func() {
+		if start >= 0 {
+			out = append(out, codeOf(cur.String(), first+start))
+			cur.Reset()
+			start = -1
+		}
+	}
+	for i, l := range lines {
+		if drop[i] {
+			flush()
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		cur.WriteString(l)
+		if text, ok := inserts[first+i]; ok {
+			flush()
+			out = append(out, piece{line: first + i, text: text})
+		}
+	}
+	flush()
+	if len(out) == 0 {
+		// Keep the block's position even when all of it is cut.
+		out = append(out, codeOf("", first))
+	}
+	return out
+}
+
+// replaced returns, for each unit of a program, the declarations a later
+// unit of the program declares again (an "improved version"): they are
+// cut from the program, so that the last version wins.
+func replaced(units []*unit) map[*unit][]decl {
+	type at struct {
+		u *unit
+		d decl
+	}
+	latest := map[string]at{}
+	cuts := map[*unit][]decl{}
+	for _, u := range units {
+		if u.kind == unitStmts {
+			continue
+		}
+		for _, d := range u.decls {
+			if prev, ok := latest[d.key]; ok && prev.u != u {
+				cuts[prev.u] = append(cuts[prev.u], prev.d)
+			}
+			latest[d.key] = at{u, d}
+		}
+	}
+	return cuts
 }
 
 // outputComment reads an // Output: or // Unordered output: comment at the

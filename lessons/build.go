@@ -18,12 +18,17 @@ type progBuilder struct {
 	orphan    bool // helpers with no main: compile only by default
 	target    *target
 	prog      *Program
+
+	inferred   bool            // made by inference: may be skipped when incomplete
+	fragment   bool            // made of fragments: skipped
+	skipReason string          // why the program is skipped
+	shared     map[*fence]bool // helpers borrowed from another program
 }
 
 // line is the program's line: the opening fence of its first visible block.
 func (pb *progBuilder) line() int {
 	for _, b := range pb.blocks {
-		if !b.Hidden {
+		if !b.Hidden && !pb.shared[b] {
 			return b.Line
 		}
 	}
@@ -34,7 +39,8 @@ func (pb *progBuilder) line() int {
 // the solution of an exercise share one.
 type target struct {
 	expect       Expect
-	stdoutFromGo bool // Expect.Stdout came from an // Output: comment
+	stdoutFromGo bool              // Expect.Stdout came from an // Output: comment
+	slotUnit     map[*Output]*unit // the inferred unit an output fence follows
 	stdin        *string
 	stdinLine    int
 	settings     map[string]setting
@@ -66,6 +72,8 @@ type builder struct {
 	byName    map[string]*progBuilder
 	exercises []*exBuilder
 	exByName  map[string]*exBuilder
+	helpers   map[string][]*unit // inferred declaration units by the names they declare, which programs may share
+	unitOf    map[*fence]*unit
 }
 
 func (b *builder) errorf(line int, format string, args ...any) error {
@@ -161,36 +169,125 @@ func hasRoot(units []*unit) bool {
 // infer builds the programs of the blocks without program= or exercise=.
 func (b *builder) infer(blocks []*fence) error {
 	units := splitUnits(blocks)
-	var roots []*unit
-	for _, u := range units {
-		if u.root() {
-			roots = append(roots, u)
-		}
-	}
 	progOf := map[*unit]*progBuilder{}
-	var newProgs []*progBuilder
-	for _, u := range roots {
-		pb := &progBuilder{target: &target{}}
+	refs := map[*progBuilder]map[string]bool{} // what each program mentions
+	rootOf := map[*progBuilder]*unit{}
+	users := map[string][]*unit{} // name -> roots of the programs mentioning it
+	use := func(pb *progBuilder, u *unit) {
 		progOf[u] = pb
-		newProgs = append(newProgs, pb)
-	}
-	orphans := map[int]*progBuilder{} // by innermost section
-	for _, u := range units {
-		if u.root() {
-			continue
+		if refs[pb] == nil {
+			refs[pb] = map[string]bool{}
 		}
-		if r := b.rootFor(u, roots); r != nil {
-			progOf[u] = progOf[r]
+		if u.root() && rootOf[pb] == nil {
+			rootOf[pb] = u
+		}
+		for n := range u.refs {
+			if !refs[pb][n] && rootOf[pb] != nil {
+				users[n] = append(users[n], rootOf[pb])
+			}
+			refs[pb][n] = true
+		}
+	}
+	var newProgs []*progBuilder
+	// Fragments: one skipped program per innermost section.
+	fragments := map[int]*progBuilder{}
+	var live []*unit
+	for _, u := range units {
+		if u.fragment == "" {
+			live = append(live, u)
 			continue
 		}
 		sec := b.innermost(u.line())
+		pb := fragments[sec]
+		if pb == nil {
+			pb = &progBuilder{target: &target{}, inferred: true, fragment: true}
+			fragments[sec] = pb
+			newProgs = append(newProgs, pb)
+		}
+		reason := fmt.Sprintf("the snippet at line %d %s", u.line(), u.fragment)
+		if pb.skipReason != "" {
+			reason = pb.skipReason + "; " + reason
+		}
+		pb.skipReason = reason
+		use(pb, u)
+	}
+	// Roots, and statements that continue earlier statements.
+	var roots, helpers []*unit
+	var stmtProgs []*progBuilder
+	defs := map[*progBuilder]map[string]bool{}
+	for _, u := range live {
+		if !u.root() {
+			helpers = append(helpers, u)
+			continue
+		}
+		if u.kind == unitStmts {
+			if pb := continued(u, stmtProgs, defs); pb != nil {
+				use(pb, u)
+				for n := range u.defs {
+					defs[pb][n] = true
+				}
+				continue
+			}
+		}
+		pb := &progBuilder{target: &target{}, inferred: true}
+		use(pb, u)
+		roots = append(roots, u)
+		newProgs = append(newProgs, pb)
+		if u.kind == unitStmts {
+			stmtProgs = append(stmtProgs, pb)
+			defs[pb] = map[string]bool{}
+			for n := range u.defs {
+				defs[pb][n] = true
+			}
+		}
+	}
+	b.helpers = map[string][]*unit{}
+	for _, h := range helpers {
+		for _, n := range h.names {
+			b.helpers[n] = append(b.helpers[n], h)
+		}
+	}
+	// Helpers join the program that uses them, as near as possible...
+	for changed := true; changed; {
+		changed = false
+		for _, h := range helpers {
+			if progOf[h] != nil || len(h.names) == 0 {
+				continue
+			}
+			if r := b.userFor(h, users); r != nil {
+				use(progOf[r], h)
+				changed = true
+			}
+		}
+	}
+	// ... else, when they declare nothing anyone uses, a compile-only
+	// program of their own; helpers that declare no name (imports,
+	// init) go to the nearest main.
+	orphans := map[int]*progBuilder{} // by innermost section
+	for _, h := range helpers {
+		if progOf[h] != nil {
+			continue
+		}
+		if len(h.names) == 0 {
+			if r := b.rootFor(h, roots); r != nil {
+				use(progOf[r], h)
+				continue
+			}
+		}
+		sec := b.innermost(h.line())
 		pb := orphans[sec]
 		if pb == nil {
-			pb = &progBuilder{target: &target{}, emptyMain: true, orphan: true}
+			pb = &progBuilder{target: &target{}, emptyMain: true, orphan: true, inferred: true}
 			orphans[sec] = pb
 			newProgs = append(newProgs, pb)
 		}
-		progOf[u] = pb
+		use(pb, h)
+	}
+	b.unitOf = map[*fence]*unit{}
+	for _, u := range units {
+		for _, f := range u.blocks {
+			b.unitOf[f] = u
+		}
 	}
 	for _, u := range units {
 		pb := progOf[u]
@@ -201,12 +298,112 @@ func (b *builder) infer(blocks []*fence) error {
 		}
 	}
 	sort.SliceStable(newProgs, func(i, j int) bool { return newProgs[i].line() < newProgs[j].line() })
-	for _, pb := range newProgs {
-		pb.name = b.uniqueName(b.slugFor(pb))
-		b.byName[pb.name] = pb
+	// Programs that run are named first: a fragment does not take the
+	// section's name from the example next to it.
+	for _, frag := range []bool{false, true} {
+		for _, pb := range newProgs {
+			if pb.fragment == frag {
+				pb.name = b.uniqueName(b.slugFor(pb))
+				b.byName[pb.name] = pb
+			}
+		}
 	}
 	b.progs = append(b.progs, newProgs...)
 	return nil
+}
+
+// continued returns the latest statements program that defines a name the
+// statements unit u uses without defining it, or nil.
+func continued(u *unit, progs []*progBuilder, defs map[*progBuilder]map[string]bool) *progBuilder {
+	for i := len(progs) - 1; i >= 0; i-- {
+		for _, n := range u.free {
+			if defs[progs[i]][n] {
+				return progs[i]
+			}
+		}
+	}
+	return nil
+}
+
+// userFor finds the root of the program a helper joins because the program
+// mentions a name the helper declares: in the smallest enclosing section
+// holding such a main, the nearest before the helper, else after. users
+// lists, for each name, the roots of the programs mentioning it.
+func (b *builder) userFor(h *unit, users map[string][]*unit) *unit {
+	line := h.line()
+	var cands []*unit
+	for _, n := range h.names {
+		cands = append(cands, users[n]...)
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	for _, sec := range b.chain(line) {
+		lo, hi := b.bounds(sec)
+		var before, after *unit
+		for _, r := range cands {
+			if r.mainLine < lo || r.mainLine > hi {
+				continue
+			}
+			if r.mainLine < line {
+				if before == nil || r.mainLine > before.mainLine {
+					before = r
+				}
+			} else if after == nil || r.mainLine < after.mainLine {
+				after = r
+			}
+		}
+		if before != nil {
+			return before
+		}
+		if after != nil {
+			return after
+		}
+	}
+	return nil
+}
+
+// share adds to an inferred program, for each of names it uses but does
+// not declare, the helper of the page that declares it (the nearest before
+// the program, else the first after). It reports whether it added any.
+func (b *builder) share(pb *progBuilder, names []string) bool {
+	have := map[*unit]bool{}
+	for _, u := range pb.units {
+		have[u] = true
+	}
+	line := pb.line()
+	added := false
+	for _, n := range names {
+		var pick *unit
+		for _, h := range b.helpers[n] {
+			if have[h] {
+				continue
+			}
+			if h.line() < line || pick == nil {
+				pick = h
+			}
+		}
+		if pick == nil {
+			continue
+		}
+		have[pick] = true
+		added = true
+		if pb.shared == nil {
+			pb.shared = map[*fence]bool{}
+		}
+		for _, f := range pick.blocks {
+			pb.shared[f] = true
+		}
+		pb.units = append(pb.units, pick)
+	}
+	if added {
+		sort.SliceStable(pb.units, func(i, j int) bool { return pb.units[i].line() < pb.units[j].line() })
+		pb.blocks = pb.blocks[:0]
+		for _, u := range pb.units {
+			pb.blocks = append(pb.blocks, u.blocks...)
+		}
+	}
+	return added
 }
 
 // chain returns the indexes of the sections containing line, innermost
@@ -359,6 +556,13 @@ func (b *builder) apply(pb *progBuilder) error {
 			return b.errorf(max(sk.line, m.line), "conflicting attributes: skip=true and mode=%q", m.value)
 		}
 		t.mode = ModeSkip
+		pb.skipReason = "skip=true"
+	} else if pb.fragment {
+		if m, ok := s["mode"]; ok && m.value == "compile-fail" {
+			pb.skipReason = ""
+		} else {
+			t.mode = ModeSkip
+		}
 	}
 	if e, ok := s["error"]; ok {
 		if t.mode != ModeCompileFail {
@@ -434,10 +638,23 @@ func (b *builder) attach() error {
 			if f.stream == "stderr" {
 				slot = &t.expect.Stderr
 			}
+			u := b.unitOf[above]
+			if *slot != nil && f.program == "" && f.exercise == "" && u != nil && u.kind == unitStmts &&
+				t.slotUnit[*slot] != nil && t.slotUnit[*slot] != u && t.slotUnit[*slot].kind == unitStmts && (*slot).Match == o.Match {
+				// Statements continuing statements, each followed by
+				// its output: the program prints all of it.
+				(*slot).Text = strings.TrimRight((*slot).Text, "\n") + "\n" + o.Text
+				t.slotUnit[*slot] = u
+				continue
+			}
 			if *slot != nil {
 				return b.errorf(f.Line, "a second %s expectation for program %q (the first is at line %d)", f.stream, pb.name, (*slot).Line)
 			}
 			*slot = o
+			if t.slotUnit == nil {
+				t.slotUnit = map[*Output]*unit{}
+			}
+			t.slotUnit[o] = u
 		case kindInput:
 			if t.stdin != nil {
 				return b.errorf(f.Line, "a second stdin for program %q (the first is at line %d)", pb.name, t.stdinLine)
@@ -460,7 +677,7 @@ func (b *builder) attach() error {
 // finish assembles every program and fills the document.
 func (b *builder) finish(doc *Document) error {
 	for _, pb := range b.progs {
-		src, m, out, err := b.assemble(pb)
+		src, m, out, err := b.assembleInferred(pb)
 		if err != nil {
 			return err
 		}
@@ -480,6 +697,8 @@ func (b *builder) finish(doc *Document) error {
 			Map:      m,
 			Exercise: pb.exercise,
 			Role:     pb.role,
+
+			SkipReason: pb.skipReason,
 		}
 	}
 	for _, pb := range b.progs {
@@ -513,6 +732,47 @@ func (b *builder) finish(doc *Document) error {
 	}
 	sort.SliceStable(doc.Exercises, func(i, j int) bool { return doc.Exercises[i].Line < doc.Exercises[j].Line })
 	return nil
+}
+
+// assembleInferred assembles a program; an inferred one also borrows the
+// helpers it needs from other programs, and is skipped when it still
+// needs what no snippet gives.
+func (b *builder) assembleInferred(pb *progBuilder) (string, SourceMap, *Output, error) {
+	src, m, out, err := b.assemble(pb)
+	if err != nil || !pb.inferred || pb.fragment {
+		return src, m, out, err
+	}
+	var unavailable, pkgs, names []string
+	for range 16 {
+		unavailable, pkgs, names = missing(src)
+		if len(names)+len(pkgs) == 0 || !b.share(pb, append(names, pkgs...)) {
+			break
+		}
+		if src, m, out, err = b.assemble(pb); err != nil {
+			return src, m, out, err
+		}
+	}
+	if _, ok := pb.target.settings["mode"]; ok {
+		return src, m, out, nil
+	}
+	if _, ok := pb.target.settings["skip"]; ok {
+		return src, m, out, nil
+	}
+	var why []string
+	if len(unavailable) > 0 {
+		why = append(why, fmt.Sprintf("imports %s, which is neither in the standard library nor in golang.org/x/sys", strings.Join(unavailable, ", ")))
+	}
+	if len(names) > 0 {
+		why = append(why, fmt.Sprintf("uses %s, which no snippet of the page declares", strings.Join(names, ", ")))
+	}
+	if len(pkgs) > 0 {
+		why = append(why, fmt.Sprintf("uses %s, which no snippet of the page declares and which is not a package of the standard library or golang.org/x/sys/unix", strings.Join(pkgs, ", ")))
+	}
+	if len(why) > 0 {
+		pb.target.mode = ModeSkip
+		pb.skipReason = "incomplete: it " + strings.Join(why, "; it ")
+	}
+	return src, m, out, nil
 }
 
 func blocksOf(fs []*fence) []Block {

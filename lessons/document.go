@@ -145,6 +145,11 @@ type Program struct {
 	// Role says which part it is.
 	Exercise string
 	Role     Role
+	// SkipReason says why a program in ModeSkip is not built: "skip=true"
+	// when the author said so, else what makes an inferred program
+	// impossible to complete (a signature without a body, an elision,
+	// a name no snippet declares, a module the workbook cannot fetch).
+	SkipReason string
 }
 
 // Role is the part a program plays in an exercise.

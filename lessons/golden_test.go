@@ -137,6 +137,9 @@ func listing(doc *lessons.Document) string {
 			fmt.Fprintf(&b, " exercise %q role %s", p.Exercise, p.Role)
 		}
 		b.WriteString("\n")
+		if p.SkipReason != "" {
+			fmt.Fprintf(&b, "  skip-reason %q\n", p.SkipReason)
+		}
 		for _, bl := range p.Blocks {
 			fmt.Fprintf(&b, "  block %s\n", block(bl))
 		}

@@ -12,10 +12,11 @@ import (
 type unitKind int
 
 const (
-	unitDecls unitKind = iota // declarations only: helpers
-	unitMain                  // declarations including func main: a root
-	unitStmts                 // statements: wrapped in func main, a root
-	unitFile                  // has a package clause: a whole file, a root
+	unitDecls      unitKind = iota // declarations only: helpers
+	unitMain                       // declarations including func main: a root
+	unitStmts                      // statements: wrapped in func main, a root
+	unitFile                       // has a package clause: a whole file, a root
+	unitFileHelper                 // a whole file without func main: helpers
 )
 
 // unit is one or more consecutive Go blocks whose braces balance together.
@@ -23,9 +24,17 @@ type unit struct {
 	blocks   []*fence
 	kind     unitKind
 	mainLine int // roots: the opening fence of the block holding main
+
+	// Facts from analyze.
+	names    []string        // top-level names it declares (receiver types for methods)
+	refs     map[string]bool // identifiers it mentions (not selected fields)
+	defs     map[string]bool // statements: names defined at the top level
+	free     []string        // statements: names used but not declared
+	decls    []decl          // declarations that a later one can replace
+	fragment string          // why it cannot be completed; "" when it can
 }
 
-func (u *unit) root() bool { return u.kind != unitDecls }
+func (u *unit) root() bool { return u.kind != unitDecls && u.kind != unitFileHelper }
 
 func (u *unit) line() int { return u.blocks[0].Line }
 
@@ -51,6 +60,7 @@ func splitUnits(blocks []*fence) []*unit {
 	}
 	for _, u := range out {
 		u.classify()
+		u.analyze()
 	}
 	return out
 }
@@ -100,6 +110,17 @@ func (u *unit) classify() {
 	t1, t2, lit := firstTokens(code)
 	if t1 == token.PACKAGE {
 		u.kind = unitFile
+		// A file without func main (worker.go next to main.go) holds
+		// helpers; its package clause is dropped when it is stitched.
+		f, err := parser.ParseFile(token.NewFileSet(), "", code, parser.SkipObjectResolution)
+		if err == nil && f.Name.Name == "main" {
+			u.kind = unitFileHelper
+			for _, d := range f.Decls {
+				if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "main" {
+					u.kind = unitFile
+				}
+			}
+		}
 		return
 	}
 	fset := token.NewFileSet()

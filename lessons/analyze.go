@@ -1,0 +1,347 @@
+package lessons
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The syntax facts inference needs about a unit, computed once.
+
+// wrapHead and wrapTail turn statements into a file for parsing.
+const (
+	wrapHead = "package main\nfunc main() {\n"
+	wrapTail = "\n}\n"
+)
+
+// decl is one top-level declaration of a unit, as a range of the unit's
+// code that can be cut out when a later unit of the same program declares
+// the same thing again.
+type decl struct {
+	key        string // "f", "T", "T.M" (a method), or "" when it cannot be replaced
+	start, end int    // byte range in the unit's code, whole lines
+}
+
+// code returns the unit's text: its blocks joined.
+func (u *unit) code() string {
+	var b strings.Builder
+	for _, f := range u.blocks {
+		b.WriteString(f.Code)
+	}
+	return b.String()
+}
+
+// analyze fills the unit's names, references, top-level definitions,
+// free names, declarations and, for snippets that cannot be completed,
+// why they are fragments.
+func (u *unit) analyze() {
+	code := u.code()
+	u.refs = map[string]bool{}
+	u.defs = map[string]bool{}
+	prefix := pkgMain
+	switch u.kind {
+	case unitStmts:
+		prefix = wrapHead
+	case unitFile, unitFileHelper:
+		prefix = ""
+	}
+	src := prefix + code
+	if u.kind == unitStmts {
+		src += wrapTail
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
+	if err != nil {
+		switch {
+		case elided(code, err):
+			u.fragment = "elides code with \"...\""
+		case notGo(code):
+			u.fragment = "is not Go code (a shell session or a go.mod file)"
+		}
+		return
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok {
+					u.refs[id.Name] = true
+				}
+				return true
+			})
+			return false
+		case *ast.Ident:
+			u.refs[n.Name] = true
+		}
+		return true
+	})
+	if u.kind == unitStmts {
+		u.stmtFacts(f)
+		if returnsValue(f.Decls[0].(*ast.FuncDecl).Body) {
+			u.fragment = "is part of a function body (it returns a value)"
+		}
+		return
+	}
+	for _, d := range f.Decls {
+		u.declFacts(fset, f, d, len(prefix), len(code))
+	}
+}
+
+// stmtFacts records the names a statements unit defines at the top level
+// of its body, and the names it uses without declaring them.
+func (u *unit) stmtFacts(f *ast.File) {
+	body := f.Decls[0].(*ast.FuncDecl).Body
+	for _, s := range body.List {
+		switch s := s.(type) {
+		case *ast.AssignStmt:
+			if s.Tok == token.DEFINE {
+				for _, l := range s.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+						u.defs[id.Name] = true
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if g, ok := s.Decl.(*ast.GenDecl); ok {
+				for _, sp := range g.Specs {
+					switch sp := sp.(type) {
+					case *ast.ValueSpec:
+						for _, id := range sp.Names {
+							u.defs[id.Name] = true
+						}
+					case *ast.TypeSpec:
+						u.defs[sp.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, id := range f.Unresolved {
+		if !seen[id.Name] && types.Universe.Lookup(id.Name) == nil {
+			seen[id.Name] = true
+			u.free = append(u.free, id.Name)
+		}
+	}
+}
+
+// declFacts records one top-level declaration of a declarations unit.
+func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, size int) {
+	key := ""
+	var doc *ast.CommentGroup
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		doc = d.Doc
+		name := d.Name.Name
+		if d.Body == nil && u.fragment == "" {
+			u.fragment = fmt.Sprintf("declares %s without a body (a signature to read)", name)
+		}
+		if d.Recv != nil && len(d.Recv.List) == 1 {
+			if t := recvType(d.Recv.List[0].Type); t != "" {
+				u.names = append(u.names, t)
+				key = t + "." + name
+			}
+		} else if name != "init" && name != "main" && name != "_" {
+			u.names = append(u.names, name)
+			key = name
+		}
+	case *ast.GenDecl:
+		doc = d.Doc
+		if d.Tok == token.IMPORT {
+			return
+		}
+		for _, sp := range d.Specs {
+			switch sp := sp.(type) {
+			case *ast.ValueSpec:
+				for _, id := range sp.Names {
+					if id.Name != "_" {
+						u.names = append(u.names, id.Name)
+					}
+				}
+				if len(d.Specs) == 1 && len(sp.Names) == 1 && sp.Names[0].Name != "_" {
+					key = sp.Names[0].Name
+				}
+			case *ast.TypeSpec:
+				u.names = append(u.names, sp.Name.Name)
+				if len(d.Specs) == 1 {
+					key = sp.Name.Name
+				}
+			}
+		}
+	}
+	if key == "" {
+		return
+	}
+	start := fset.PositionFor(d.Pos(), false).Offset - prefix
+	if doc != nil {
+		start = fset.PositionFor(doc.Pos(), false).Offset - prefix
+	}
+	end := fset.PositionFor(d.End(), false).Offset - prefix
+	if start < 0 || end > size || start > end {
+		return
+	}
+	u.decls = append(u.decls, decl{key: key, start: start, end: end})
+}
+
+// recvType returns the base type name of a method receiver.
+func recvType(e ast.Expr) string {
+	for {
+		switch t := e.(type) {
+		case *ast.StarExpr:
+			e = t.X
+		case *ast.ParenExpr:
+			e = t.X
+		case *ast.IndexExpr:
+			e = t.X
+		case *ast.IndexListExpr:
+			e = t.X
+		case *ast.Ident:
+			return t.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// elided reports whether code that does not parse leaves code out on
+// purpose: a line that is only "..." (or "…"), or "..." on the line of the
+// first syntax error.
+func elided(code string, err error) bool {
+	lines := strings.Split(code, "\n")
+	for _, l := range lines {
+		switch t := strings.TrimSpace(l); {
+		case t == "...", t == "…", strings.HasPrefix(t, "... "), strings.HasPrefix(t, "…"), strings.HasSuffix(t, "{ ... }"):
+			return true
+		}
+	}
+	if strings.Contains(code, "…") {
+		return true
+	}
+	var list scanner.ErrorList
+	if el, ok := err.(scanner.ErrorList); ok {
+		list = el
+	}
+	if len(list) == 0 {
+		return false
+	}
+	// The error's line counts from the parsed text, whose first line or
+	// two are the wrapper: look at it and the lines just before it.
+	n := list[0].Pos.Line
+	for i := n - 4; i <= n; i++ {
+		if i >= 0 && i < len(lines) && strings.Contains(lines[i], "...") && !strings.Contains(lines[i], "//") {
+			return true
+		}
+	}
+	return false
+}
+
+// notGo reports whether code that does not parse is plainly something
+// else: a shell session ("$ go run .") or a go.mod file.
+func notGo(code string) bool {
+	for _, l := range strings.Split(code, "\n") {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "//") {
+			continue
+		}
+		return strings.HasPrefix(t, "$ ") || strings.HasPrefix(t, "module ") || strings.HasPrefix(t, "% ")
+	}
+	return false
+}
+
+// returnsValue reports whether statements return a value outside any
+// function literal: they are an excerpt of a function, not of main.
+func returnsValue(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = found || len(n.Results) > 0
+		}
+		return !found
+	})
+	return found
+}
+
+// available reports whether an import path can be built by the workbook:
+// the standard library and golang.org/x/sys.
+func available(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".") || p == "golang.org/x/sys" || strings.HasPrefix(p, "golang.org/x/sys/")
+}
+
+// missing reads an assembled program and returns what it needs that no
+// snippet gives: import paths the workbook cannot fetch, packages it
+// cannot place, and names nobody declares.
+func missing(src string) (unavailable, pkgs, names []string) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil || f == nil {
+		return nil, nil, nil
+	}
+	imported := map[string]bool{}
+	for _, spec := range f.Imports {
+		p, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			continue
+		}
+		if !available(p) {
+			unavailable = append(unavailable, p)
+		}
+		switch {
+		case spec.Name == nil:
+			imported[importName(p)] = true
+		case spec.Name.Name == ".":
+			return unavailable, nil, nil // anything may come from it
+		default:
+			imported[spec.Name.Name] = true
+		}
+	}
+	selX := map[*ast.Ident]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				selX[id] = true
+			}
+		}
+		return true
+	})
+	asPkg, asName := map[string]bool{}, map[string]bool{}
+	for _, id := range f.Unresolved {
+		if imported[id.Name] || types.Universe.Lookup(id.Name) != nil {
+			continue
+		}
+		if selX[id] {
+			asPkg[id.Name] = true
+		} else {
+			asName[id.Name] = true
+		}
+	}
+	want := map[string][]string{}
+	for n := range asPkg {
+		if !asName[n] {
+			want[n] = nil
+		}
+	}
+	known := lookupPackages(want)
+	for n := range want {
+		// A package the index knows, used with a name it does not
+		// export, is the document's mistake: the compiler says so.
+		if len(known[n]) == 0 {
+			pkgs = append(pkgs, n)
+		}
+	}
+	for n := range asName {
+		names = append(names, n)
+	}
+	sort.Strings(pkgs)
+	sort.Strings(names)
+	return unavailable, pkgs, names
+}
