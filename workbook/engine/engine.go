@@ -3,9 +3,13 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
@@ -88,22 +92,229 @@ type Options struct {
 	Warm int
 }
 
+// DefaultTimeout is the run timeout when neither the request nor the
+// program gives one.
+const DefaultTimeout = 10 * time.Second
+
 // Runner runs programs. It is safe for concurrent use; Close releases
 // pre-started workers.
-type Runner struct{}
+type Runner struct {
+	opts Options
 
-// New returns a Runner.
-func New(opts Options) (*Runner, error) { return &Runner{}, nil }
+	mu sync.Mutex
+	// compiled is the compiled engine; it is replaced by one sharing the
+	// pool when the pool starts.
+	compiled *compiledEngine
+	// pool, once started, holds pre-started sandbox children with the
+	// interpreter warmed; any child can also exec a compiled binary.
+	pool     *sandbox.Pool
+	requests int
+	closed   bool
+	cancel   context.CancelFunc
+}
+
+// New returns a Runner: the compiled engine and, when opts.Warm > 0, a pool
+// of opts.Warm pre-started interpreter children. The pool starts with the
+// second request: a single run does not pay for children it never uses
+// (on two cores, starting them slows the one run down).
+func New(opts Options) (*Runner, error) {
+	c, err := newCompiledEngine(opts)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	return &Runner{opts: opts, compiled: c, cancel: func() {}}, nil
+}
+
+// engines returns the engines for one request, starting the pool when
+// this is the second request of a Runner with opts.Warm > 0.
+func (r *Runner) engines() (*compiledEngine, *sandbox.Pool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests++
+	if r.pool == nil && r.opts.Warm > 0 && r.requests >= 2 && !r.closed {
+		ctx, cancel := context.WithCancel(context.Background())
+		pool, err := sandbox.NewPool(ctx, r.opts.Warm, sandbox.PoolOptions{Payload: yaegiPayload})
+		if err != nil {
+			cancel()
+			r.opts.Warm = 0 // run without a pool
+		} else {
+			r.pool, r.cancel = pool, cancel
+			if c, err := newCompiledEngine(r.opts); err == nil {
+				c.pool = pool
+				r.compiled = c
+			}
+		}
+	}
+	return r.compiled, r.pool
+}
+
+// run is one request with the engines it uses.
+type run struct {
+	compiled *compiledEngine
+	pool     *sandbox.Pool
+	opts     Options
+}
 
 // Run runs one program and returns its verdict. The error is for problems
-// of the caller (a nil program), never for the program's own failures.
+// of the caller (a nil program, an unknown engine), never for the program's
+// own failures.
+//
+// Engines: Yaegi interprets (after the rewrites of the gap analysis, which
+// keep the meaning); Compiled builds and runs; Auto (the default) runs
+// yaegi unless the gap analysis routes the program to the compiled engine
+// (CompileOnly requests always build with the Go compiler),
+// and falls back on the compiled engine when yaegi cannot compile the
+// program, fails on its own, or the program panics (panic messages and
+// traces are the compiled program's), saying why in Verdict.Fallback; Both
+// runs both and returns the compiled verdict with Other set to yaegi's and
+// Differ saying how they disagree.
 func (r *Runner) Run(ctx context.Context, req Request) (*Verdict, error) {
-	return nil, errors.New("engine.Run: not implemented yet")
+	if req.Program == nil {
+		return nil, errors.New("engine: no program")
+	}
+	name := req.Engine
+	if name == "" {
+		name = req.Program.Engine
+	}
+	if name == "" {
+		name = Auto
+	}
+	if req.Timeout <= 0 {
+		req.Timeout = req.Program.Timeout
+	}
+	if req.Timeout <= 0 {
+		req.Timeout = DefaultTimeout
+	}
+	switch name {
+	case Yaegi, Compiled, Auto, Both:
+	default:
+		return nil, fmt.Errorf("engine: unknown engine %q", name)
+	}
+	c, pool := r.engines()
+	x := &run{compiled: c, pool: pool, opts: r.opts}
+	switch name {
+	case Yaegi:
+		return x.yaegi(ctx, req, analyze(req.Program)), nil
+	case Compiled:
+		return x.compiled.run(ctx, req)
+	case Both:
+		return x.both(ctx, req)
+	}
+	return x.auto(ctx, req)
+}
+
+// auto is the Auto engine (see Run).
+func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
+	if req.CompileOnly {
+		// yaegi compiles what go build rejects (see the compiler-checks
+		// rule); whether a program builds is the compiler's to say.
+		return x.compiled.run(ctx, req)
+	}
+	a := analyze(req.Program)
+	if a.route != "" {
+		return x.fallback(ctx, req, a.route)
+	}
+	v := x.yaegi(ctx, req, a)
+	why := ""
+	switch v.End {
+	case BuildFailed:
+		why = "yaegi could not compile it"
+		if len(v.Diagnostics) > 0 {
+			why += ": " + v.Diagnostics[0].Msg
+		}
+	case EngineError:
+		why = "yaegi failed: " + firstLine(v.Message)
+	case Panicked:
+		why = "the program panicked under yaegi, whose panic messages differ from Go's"
+	}
+	if why == "" {
+		return v, nil
+	}
+	if len(v.Stdout) > 0 || len(v.Stderr) > 0 {
+		// What yaegi printed was streamed already: do not show it twice.
+		req.Stdout, req.Stderr = nil, nil
+	}
+	if ctx.Err() != nil {
+		return v, nil
+	}
+	c, err := x.fallback(ctx, req, why)
+	if err != nil {
+		return nil, err
+	}
+	if c.End == BuildFailed && v.End == BuildFailed {
+		// A genuine compile error: the compiler's diagnostics stand.
+		c.Fallback = ""
+	}
+	return c, nil
+}
+
+// fallback runs req on the compiled engine, recording why.
+func (x *run) fallback(ctx context.Context, req Request, why string) (*Verdict, error) {
+	v, err := x.compiled.run(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	v.Fallback = why
+	return v, nil
+}
+
+// both is the Both engine: the compiled verdict, with yaegi's as Other.
+func (x *run) both(ctx context.Context, req Request) (*Verdict, error) {
+	y := req
+	y.Stdout, y.Stderr = nil, nil
+	yv := x.yaegi(ctx, y, analyze(req.Program))
+	cv, err := x.compiled.run(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	cv.Other = yv
+	cv.Differ = differ(cv, yv)
+	return cv, nil
+}
+
+// differ says how two verdicts of the same program disagree, or "" when
+// they agree: how the run ended, the exit status, stdout, and stderr (for
+// two panics, the panic message: traces differ by nature). Durations are
+// never compared.
+func differ(a, b *Verdict) string {
+	var out []string
+	if a.End != b.End {
+		out = append(out, fmt.Sprintf("end: %s %s, %s %s", a.Engine, a.End, b.Engine, b.End))
+	}
+	if a.End == b.End && a.End == Exited && a.ExitCode != b.ExitCode {
+		out = append(out, fmt.Sprintf("exit status: %s %d, %s %d", a.Engine, a.ExitCode, b.Engine, b.ExitCode))
+	}
+	if a.End == BuildFailed || b.End == BuildFailed {
+		return strings.Join(out, "; ")
+	}
+	if !bytes.Equal(a.Stdout, b.Stdout) {
+		out = append(out, "stdout differs")
+	}
+	switch {
+	case a.End == Panicked && b.End == Panicked:
+		if a.Panic != b.Panic {
+			out = append(out, fmt.Sprintf("panic: %s %q, %s %q", a.Engine, a.Panic, b.Engine, b.Panic))
+		}
+	case !bytes.Equal(a.Stderr, b.Stderr):
+		out = append(out, "stderr differs")
+	}
+	return strings.Join(out, "; ")
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // Close stops pre-started workers.
-func (r *Runner) Close() error { return nil }
-
-// Payloads returns the in-process payloads the sandbox child can run (the
-// yaegi interpreter); main hands them to sandbox.ChildMain.
-func Payloads() map[string]sandbox.Payload { return nil }
+func (r *Runner) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	var err error
+	if r.pool != nil {
+		err = r.pool.Close()
+	}
+	r.cancel()
+	return err
+}

@@ -1,0 +1,63 @@
+#!/bin/sh
+# startup.sh: whole-process start-up of a one-program document.
+#
+# Compares, side by side in one run, the built workbook binary verifying a
+# hello-world lesson through yaegi with the stock yaegi CLI (v0.16.1)
+# running the same program. Uses hyperfine when installed, else alternates
+# the two commands and reports medians.
+#
+# Usage: docs/bench/startup.sh [RUNS]   (from the repository root)
+set -eu
+runs=${1:-40}
+root=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+go build -o "$tmp/workbook" "$root"
+GOBIN="$tmp/bin" GOFLAGS= go install github.com/traefik/yaegi/cmd/yaegi@v0.16.1
+
+cat >"$tmp/hello.md" <<'MD'
+# Hello
+
+```go
+fmt.Println("hello")
+```
+
+```output
+hello
+```
+MD
+printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$tmp/hello.go"
+
+cd "$tmp"
+export XDG_CACHE_HOME="$tmp/cache" # the workbook's binary cache stays in $tmp
+wb="$tmp/workbook verify --engine yaegi hello.md"
+yg="$tmp/bin/yaegi run hello.go"
+$wb >/dev/null
+$yg >/dev/null
+
+if command -v hyperfine >/dev/null 2>&1; then
+	hyperfine -N -w 5 -r "$runs" --export-json "$tmp/h.json" "$wb" "$yg"
+	# hyperfine prints means; medians are steadier on a shared machine.
+	python3 -c 'import json,sys; [print("median %6.1f ms  %s" % (r["median"]*1000, r["command"])) for r in json.load(open(sys.argv[1]))["results"]]' "$tmp/h.json" 2>/dev/null || true
+	exit
+fi
+
+# Fallback: alternate the commands, median of each.
+ms() { # prints the wall time of "$@" in milliseconds
+	s=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || true
+	e=$(date +%s%N)
+	echo $(((e - s) / 1000000))
+}
+i=0
+: >"$tmp/a"
+: >"$tmp/b"
+while [ $i -lt "$runs" ]; do
+	ms $wb >>"$tmp/a"
+	ms $yg >>"$tmp/b"
+	i=$((i + 1))
+done
+median() { sort -n "$1" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+echo "workbook verify --engine yaegi hello.md: median $(median "$tmp/a") ms"
+echo "yaegi run hello.go:                      median $(median "$tmp/b") ms"

@@ -1,0 +1,8 @@
+// want: build-failed
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(undefinedName)
+}

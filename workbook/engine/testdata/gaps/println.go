@@ -1,0 +1,6 @@
+// want: route=print-builtin
+package main
+
+func main() {
+	println("to stderr", 42)
+}

@@ -1,0 +1,12 @@
+// want: route=imports
+package main
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+func main() {
+	var x int64
+	fmt.Println(unsafe.Sizeof(x))
+}
