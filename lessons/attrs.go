@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark/parser"
 	gmtext "github.com/yuin/goldmark/text"
@@ -115,4 +116,4 @@ func parseExit(v string) (int, error) {
 }
 
 // qualifiedName matches a requires entry such as exec.CommandContext.
-var qualifiedName = regexp.MustCompile(`^[\pL_][\pL\pN_]*\.[\pL_][\pL\pN_]*$`)
+var qualifiedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\pL_][\pL\pN_]*\.[\pL_][\pL\pN_]*$`) })

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -32,12 +33,14 @@ type fmDefaults struct {
 
 // decodeLine finds the line number the decoders put in their messages, and
 // the message after it.
-var decodeLine = regexp.MustCompile(`^(?:toml|yaml): line (\d+)(?: \([^)]*\))?: (.*)$|line (\d+): (.*)$`)
+var decodeLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:toml|yaml): line (\d+)(?: \([^)]*\))?: (.*)$|line (\d+): (.*)$`)
+})
 
 // lineMessage splits a decoder's message into a document line (1 when it
 // names none) and the rest of the message.
 func lineMessage(msg string) (int, string) {
-	m := decodeLine.FindStringSubmatch(msg)
+	m := decodeLine().FindStringSubmatch(msg)
 	if m == nil {
 		return 1, strings.TrimPrefix(strings.TrimPrefix(msg, "toml: "), "yaml: ")
 	}

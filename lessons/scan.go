@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -53,7 +54,7 @@ func programKeys() []string {
 }
 
 // workbookComment matches the first line of a hidden block.
-var workbookComment = regexp.MustCompile(`^\s*<!--\s*workbook(\s|-->|$)`)
+var workbookComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*<!--\s*workbook(\s|-->|$)`) })
 
 // mdScanner walks a document's Markdown with goldmark.
 type mdScanner struct {
@@ -133,7 +134,7 @@ func (s *mdScanner) comment(t *text, n *ast.HTMLBlock) error {
 	}
 	head := lines.At(0)
 	first := head.Value(t.buf)
-	if !workbookComment.Match(first) {
+	if !workbookComment().Match(first) {
 		return nil
 	}
 	line := t.line(head.Start)
@@ -330,7 +331,7 @@ func (f *fence) classifyGo() error {
 	}
 	if v, ok := a["requires"]; ok {
 		for _, r := range strings.Fields(v) {
-			if !qualifiedName.MatchString(r) {
+			if !qualifiedName().MatchString(r) {
 				return fmt.Errorf("bad value for requires: %q is not a qualified name such as exec.Command", r)
 			}
 			f.requires = append(f.requires, r)

@@ -169,7 +169,7 @@ func buildEnv() []string {
 }
 
 // buildErrorLine is one located message of go build: file:line[:col]: msg.
-var buildErrorLine = regexp.MustCompile(`^(.+?):(\d+)(?::\d+)?: (.*)$`)
+var buildErrorLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+?):(\d+)(?::\d+)?: (.*)$`) })
 
 // parseBuildErrors turns go build's output into diagnostics at Markdown
 // positions: the //line directives make most messages name the Markdown
@@ -184,7 +184,7 @@ func parseBuildErrors(out []byte, p *lessons.Program) []Diagnostic {
 			diags[len(diags)-1].Msg += "\n" + strings.TrimPrefix(line, "\t")
 			continue
 		}
-		m := buildErrorLine.FindStringSubmatch(line)
+		m := buildErrorLine().FindStringSubmatch(line)
 		if m == nil {
 			diags = append(diags, Diagnostic{Msg: line})
 			continue

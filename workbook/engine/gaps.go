@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine/symbols"
@@ -523,7 +524,9 @@ func findCall(s *scan, match func(*ast.Ident) bool, format string) string {
 // --- printing user-defined structs -------------------------------------------
 
 // verbRE matches one formatting verb of a format string.
-var verbRE = regexp.MustCompile(`%[-+# 0]*(?:\[\d+\])?(?:\d+|\*)?(?:\.(?:\d+|\*)?)?(?:\[\d+\])?([a-zA-Z%])`)
+var verbRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`%[-+# 0]*(?:\[\d+\])?(?:\d+|\*)?(?:\.(?:\d+|\*)?)?(?:\[\d+\])?([a-zA-Z%])`)
+})
 
 // formatVerbs returns the verbs (with their flags) used in the program's
 // string literals.
@@ -531,7 +534,7 @@ func formatVerbs(s *scan) []string {
 	var verbs []string
 	ast.Inspect(s.file, func(n ast.Node) bool {
 		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "%") {
-			verbs = append(verbs, verbRE.FindAllString(lit.Value, -1)...)
+			verbs = append(verbs, verbRE().FindAllString(lit.Value, -1)...)
 		}
 		return true
 	})
@@ -821,7 +824,9 @@ func symbolsHave(path string) bool { return symbols.Has(path) }
 
 // compilerOnly are go/types errors that do not depend on imported packages
 // and that yaegi does not report (measured: it runs such programs).
-var compilerOnly = regexp.MustCompile(`declared and not used|imported and not used|missing return|is not used$|label .* defined and not used|cannot assign to struct field .* in map|^duplicate case|^duplicate key|not in scope at return`)
+var compilerOnly = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`declared and not used|imported and not used|missing return|is not used$|label .* defined and not used|cannot assign to struct field .* in map|^duplicate case|^duplicate key|not in scope at return`)
+})
 
 // emptyImporter gives every import an empty package: the type check then
 // sees the program's own code fully and the libraries not at all (errors
@@ -846,7 +851,7 @@ func routeCompilerChecks(s *scan) string {
 		GoVersion: "go1.26",
 		Importer:  emptyImporter{},
 		Error: func(err error) {
-			if te, ok := err.(types.Error); ok && why == "" && compilerOnly.MatchString(te.Msg) {
+			if te, ok := err.(types.Error); ok && why == "" && compilerOnly().MatchString(te.Msg) {
 				why = "the Go compiler rejects it: " + te.Msg
 			}
 		},

@@ -264,7 +264,7 @@ func report(kind string, lines ...string) int {
 
 // panicLine is what yaegi writes on its stderr for each interpreted frame a
 // panic unwinds through: "file.md:12:3: panic: main.f(...)".
-var panicLine = regexp.MustCompile(`^(.*):(\d+)(?::\d+)?: panic: ?(.*)$`)
+var panicLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*):(\d+)(?::\d+)?: panic: ?(.*)$`) })
 
 // panicFrames is the interpreter's stderr: it keeps the frame lines yaegi
 // writes while a panic unwinds (Go prints nothing for a recovered panic, so
@@ -292,7 +292,7 @@ func (p *panicFrames) Write(b []byte) (int, error) {
 		}
 		line := string(p.partial[:nl])
 		p.partial = p.partial[nl+1:]
-		if m := panicLine.FindStringSubmatch(line); m != nil {
+		if m := panicLine().FindStringSubmatch(line); m != nil {
 			fn := strings.TrimSuffix(m[3], "(...)")
 			if fn == "" {
 				fn = "main"

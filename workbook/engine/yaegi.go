@@ -121,15 +121,15 @@ func splitReport(stderr []byte) (kind string, lines []string, rest []byte) {
 }
 
 // yaegiPos matches a position yaegi puts before a message: "file:12:3: " (the column is absent under a //line directive).
-var yaegiPos = regexp.MustCompile(`^(.+?):(\d+)(?::\d+)?: (.*)$`)
+var yaegiPos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+?):(\d+)(?::\d+)?: (.*)$`) })
 
 // bareLinePos matches a position without a file name: "12:3: ".
-var bareLinePos = regexp.MustCompile(`^(\d+):\d+: (.*)$`)
+var bareLinePos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+):\d+: (.*)$`) })
 
 // diagnostic turns one yaegi error line into a Diagnostic at a Markdown
 // line; ok is false when the position is not in the program.
 func diagnostic(line string, p *lessons.Program) (Diagnostic, bool) {
-	if m := bareLinePos.FindStringSubmatch(line); m != nil {
+	if m := bareLinePos().FindStringSubmatch(line); m != nil {
 		// yaegi drops its default file name "_.go": a line of the
 		// assembled source, before any //line directive.
 		n, _ := strconv.Atoi(m[1])
@@ -139,7 +139,7 @@ func diagnostic(line string, p *lessons.Program) (Diagnostic, bool) {
 		}
 		return Diagnostic{Pos: pos, Msg: m[2]}, true
 	}
-	m := yaegiPos.FindStringSubmatch(line)
+	m := yaegiPos().FindStringSubmatch(line)
 	if m == nil {
 		return Diagnostic{Msg: line}, true
 	}
