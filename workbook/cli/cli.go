@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -55,17 +56,28 @@ func helpCmd(ctx context.Context, args []string, env Env, stdin io.Reader, stdou
 		}
 	}
 	fmt.Fprint(stdout, generalUsage)
+	var learner bytes.Buffer
+	if status := learn.Main(ctx, []string{"help"}, stdin, &learner, stderr); status != 0 {
+		return status
+	}
+	fmt.Fprintf(stdout, "\n%s", learner.String())
+	fmt.Fprint(stdout, checkingUsage)
 	return 0
 }
 
-const generalUsage = `workbook: the Processes & Pipes workbook
+const generalUsage = `workbook: the Processes & Pipes workbook. Lessons on how Go runs processes
+and connects them with pipes, whose every example is run and checked.
 
-Usage:
-  workbook                 start (or continue) the lessons
-  workbook COMMAND [ARGS]  run a learner command (see "workbook help learn")
-  workbook verify [PATH]   prove that every program of the lessons still works
-  workbook help [COMMAND]  show help
-  workbook version         print the version
+Usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [COMMAND] [ARGS]
+`
+
+const checkingUsage = `
+Checking documents and the workbook itself:
+
+  workbook verify [flags] [PATH...]  run every Go program of Markdown documents and check its output
+                                     (the built-in lessons without PATH; "workbook help verify")
+  workbook help [COMMAND]            this help, or a command's flags
+  workbook version                   print the version
 `
 
 func version() string {

@@ -84,7 +84,7 @@ func TestDispatch(t *testing.T) {
 		code   int
 		stdout string
 	}{
-		{[]string{"help"}, 0, "workbook verify [PATH]"},
+		{[]string{"help"}, 0, "workbook verify [flags] [PATH...]"},
 		{[]string{"help", "verify"}, 0, "Usage: workbook verify"},
 		{[]string{"version"}, 0, "workbook "},
 		{[]string{"verify", "-h"}, 0, "Usage: workbook verify"},
@@ -95,6 +95,25 @@ func TestDispatch(t *testing.T) {
 		code := run(context.Background(), tt.args, env, strings.NewReader(""), &out, &errOut)
 		if code != tt.code || !strings.Contains(out.String(), tt.stdout) {
 			t.Errorf("%q: status %d stdout %q stderr %q; want %d and %q", tt.args, code, out.String(), errOut.String(), tt.code, tt.stdout)
+		}
+	}
+}
+
+func TestHistoryPath(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+		err  bool
+	}{
+		{env: map[string]string{"XDG_CACHE_HOME": "/c", "HOME": "/h"}, want: "/c/ppworkbook/durations.json"},
+		{env: map[string]string{"HOME": "/h"}, want: "/h/.cache/ppworkbook/durations.json"},
+		{env: map[string]string{}, err: true},
+	}
+	for _, tt := range tests {
+		env := Env{Getenv: func(k string) string { return tt.env[k] }}
+		got, err := historyPath(env)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("historyPath(%v) = %q, %v; want %q (error %v)", tt.env, got, err, tt.want, tt.err)
 		}
 	}
 }

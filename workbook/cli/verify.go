@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"time"
 
@@ -26,23 +26,27 @@ const verifyUsage = `Usage: workbook verify [flags] [PATH...]
 Runs every Go program of the lessons and checks it against what its document
 expects. PATH is a Markdown file or a directory (searched recursively for
 *.md); with no PATH, the lessons built into the workbook are verified.
+Flags and paths may come in any order.
 
 Flags:
-  -j N              run N programs at once (default: the number of CPUs)
-  --run REGEXP      only the programs whose name matches REGEXP
-  --engine E        auto, yaegi, compiled or both, for programs that do not
-                    name their own engine (default auto)
-  --timeout D       timeout of programs that set none (default 10s)
-  --list            list the programs without running them
-  --json            print a JSON report (with --list: the programs)
-  --junit FILE      also write a JUnit XML report to FILE
-  --shard K/N       only the K-th of N parts (1-based), for CI matrices
-  --color WHEN      auto, always or never (default auto: on for a terminal,
-                    off when NO_COLOR is set)
+  -j N            run N programs at once (default: 4 per CPU; most programs wait)
+  --run REGEXP    only the programs whose name matches REGEXP
+  --engine E      auto, yaegi, compiled or both, unless a program names its own (default auto)
+  --timeout D     timeout of programs that set none (default 10s)
+  --count N       run each program N times; all N runs must pass (default 1)
+  --list          list the programs without running them
+  --json          print one JSON report on stdout (with --list: the programs)
+  --junit FILE    also write a JUnit XML report to FILE
+  --shard K/N     only the K-th of N parts (1-based), for CI matrices
+  --color WHEN    auto, always or never (default auto: on for a terminal, off with NO_COLOR)
+  -h, --help      show this help
 
 Exit status: 0 when nothing failed, 1 when a program failed, 2 for usage
 errors and documents that cannot be read.
 `
+
+// verifyShortUsage follows a usage error.
+const verifyShortUsage = "usage: workbook verify [flags] [PATH...]  (run `workbook verify -h` for the flags)\n"
 
 // verifyFlags are the parsed flags of workbook verify.
 type verifyFlags struct {
@@ -55,6 +59,7 @@ type verifyFlags struct {
 	junit   string
 	shard   string
 	color   string
+	count   int
 	paths   []string
 }
 
@@ -62,7 +67,7 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	f := &verifyFlags{}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "")
+	fs.IntVar(&f.jobs, "j", verify.DefaultJobs(), "")
 	fs.StringVar(&f.run, "run", "", "")
 	fs.StringVar(&f.engine, "engine", engine.Auto, "")
 	fs.DurationVar(&f.timeout, "timeout", verify.DefaultTimeout, "")
@@ -71,6 +76,7 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	fs.StringVar(&f.junit, "junit", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
 	fs.StringVar(&f.color, "color", "auto", "")
+	fs.IntVar(&f.count, "count", 1, "")
 	// Flags may come after paths: parse, take a path, parse again.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -99,6 +105,9 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	}
 	if f.jobs < 1 {
 		return nil, fmt.Errorf("bad -j %d: want at least 1", f.jobs)
+	}
+	if f.count < 1 {
+		return nil, fmt.Errorf("bad --count %d: want at least 1", f.count)
 	}
 	if f.timeout <= 0 {
 		return nil, fmt.Errorf("bad --timeout %v: want a positive duration", f.timeout)
@@ -132,21 +141,21 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "workbook verify: %v\n\n%s", err, verifyUsage)
+		fmt.Fprintf(stderr, "workbook verify: %v\n%s", err, verifyShortUsage)
 		return 2
 	}
 	sel := verify.Selection{}
 	if f.run != "" {
 		re, err := regexp.Compile(f.run)
 		if err != nil {
-			fmt.Fprintf(stderr, "workbook verify: bad --run: %v\n", err)
+			fmt.Fprintf(stderr, "workbook verify: bad --run: %v\n%s", err, verifyShortUsage)
 			return 2
 		}
 		sel.Run = re
 	}
 	if f.shard != "" {
 		if sel.Shard, sel.Shards, err = verify.ParseShard(f.shard); err != nil {
-			fmt.Fprintf(stderr, "workbook verify: %v\n", err)
+			fmt.Fprintf(stderr, "workbook verify: %v\n%s", err, verifyShortUsage)
 			return 2
 		}
 	}
@@ -177,14 +186,20 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 
 	useColour := colour(f.color, stdout, env)
 	pal := check.NewPalette(useColour)
-	runner, err := engine.New(engine.Options{Warm: f.jobs})
+	// No more pre-started children than runs: each serves one run.
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, max(len(items)*f.count, 1))})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2
 	}
 	defer runner.Close()
 
-	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour}
+	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
+	// The duration history only orders the work: without it (no cache
+	// directory, a corrupt file) verify runs the same, in another order.
+	if path, err := historyPath(env); err == nil {
+		opts.History, _ = verify.OpenHistory(path)
+	}
 	var report func(verify.Result)
 	var progress *verify.Progress
 	switch {
@@ -201,6 +216,7 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		progress.Done()
 	}
 	counts := verify.Count(results)
+	_ = opts.History.Save() // best effort, as above
 
 	status := 0
 	if counts.Failed > 0 {
@@ -228,6 +244,20 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		status = 1
 	}
 	return status
+}
+
+// historyPath is verify's duration history under the user cache directory
+// of env (os.UserCacheDir's rules: $XDG_CACHE_HOME, else $HOME/.cache).
+func historyPath(env Env) (string, error) {
+	dir := env.Getenv("XDG_CACHE_HOME")
+	if dir == "" {
+		home := env.Getenv("HOME")
+		if home == "" {
+			return "", errors.New("neither $XDG_CACHE_HOME nor $HOME is set")
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(dir, filepath.FromSlash(verify.HistoryFile)), nil
 }
 
 // printLoadErrors prints every document problem on its own line; they read

@@ -391,11 +391,7 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 		}
 		a.out("\n")
 	}
-	summary := fmt.Sprintf("%d passed, %d failed", pass, fail)
-	if skipped > 0 {
-		summary += fmt.Sprintf(", %d skipped", skipped)
-	}
-	a.out("%s\n", summary)
+	a.out("%d passed, %d failed, %d skipped\n", pass, fail, skipped)
 	if fail > 0 {
 		return errSilent
 	}

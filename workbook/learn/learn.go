@@ -195,6 +195,9 @@ func run(ctx context.Context, env environment, args []string) int {
 	g := globalFlags{color: "auto", lessons: env.LessonsDir}
 	top := flag.NewFlagSet("workbook", flag.ContinueOnError)
 	top.SetOutput(env.Stderr)
+	top.Usage = func() {
+		fmt.Fprint(env.Stderr, "usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [COMMAND] [ARGS]  (run `workbook help`)\n")
+	}
 	g.register(top)
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -228,15 +231,13 @@ func run(ctx context.Context, env environment, args []string) int {
 	if cmd.flags != nil {
 		cmd.flags(flags, &o)
 	}
-	flags.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: workbook %s [flags] %s\n\n%s.\n\nflags:\n", cmd.name, cmd.args, upperFirst(cmd.short))
-		flags.PrintDefaults()
-	}
+	flags.Usage = func() {} // the flag package has printed the error; see below
 	rest, err := parseInterspersed(flags, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return help(env.Stdout, env.Stderr, []string{cmd.name})
 		}
+		fmt.Fprintf(env.Stderr, "usage: %s  (run `workbook help %s` for the flags)\n", strings.TrimSpace("workbook "+cmd.name+" [flags] "+cmd.args), cmd.name)
 		return 2
 	}
 	a, err := newApp(ctx, env, g)

@@ -128,6 +128,8 @@ type jsonProgram struct {
 	Failure    string `json:"failure,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	Detail     string `json:"detail,omitempty"`
+	Runs       int    `json:"runs,omitempty"`
+	FailedRuns int    `json:"failed_runs,omitempty"`
 }
 
 // WriteJSON writes the results as one JSON object:
@@ -140,6 +142,7 @@ func WriteJSON(w io.Writer, results []Result) error {
 		rep.Programs = append(rep.Programs, jsonProgram{
 			File: p.File, Line: p.Line, Name: p.Name, Engine: r.Engine, Status: r.Status,
 			DurationMS: ms(r.Duration), Failure: string(r.Failure), Reason: r.Reason, Detail: plain(r.Detail),
+			Runs: r.Runs, FailedRuns: r.FailedRuns,
 		})
 	}
 	return writeJSON(w, rep)

@@ -53,7 +53,10 @@ type Result struct {
 	Failure  check.Failure // when Status is Fail
 	Reason   string        // one paragraph starting with file.md:line
 	Detail   string        // diff or outputs, possibly coloured
-	Duration time.Duration
+	Duration time.Duration // with Options.Count, the mean of the runs
+	// Runs is how many times the program ran (with Options.Count) and
+	// FailedRuns how many of those runs failed.
+	Runs, FailedRuns int
 }
 
 // Options configure Run.
@@ -64,11 +67,29 @@ type Options struct {
 	// Timeout is the timeout of programs without their own; 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
-	// Jobs is how many programs run at once; 0 means runtime.NumCPU().
+	// Jobs is how many programs run at once; 0 means DefaultJobs().
 	Jobs int
 	// Colour puts ANSI colour in Result.Detail.
 	Colour bool
+	// Count runs every program Count times (0 and 1: once); a program
+	// passes only when every run passes, to expose nondeterministic output.
+	Count int
+	// History, when not nil, orders the runs (longest expected first, see
+	// Order) and records the duration of every run. The caller saves it.
+	History *History
 }
+
+// JobsPerCPU is how many programs run at once per CPU by default. Most
+// lesson programs spend their time waiting (sleeps, pipes, children), and
+// every run also waits for its sandbox child to start, so more programs
+// than CPUs keep the CPUs busy: measured on 2 cores (docs/performance.md,
+// section "verify"), -j 8 verified the embedded lessons in 0.44-0.58 s
+// against 1.07 s for -j 2, and 200 small programs in 0.84 s against 1.33 s;
+// -j 16 was no better on the lessons and slower on the 200 programs.
+const JobsPerCPU = 4
+
+// DefaultJobs is the default of -j: JobsPerCPU times runtime.NumCPU().
+func DefaultJobs() int { return JobsPerCPU * runtime.NumCPU() }
 
 // DefaultTimeout is the timeout of programs that set none.
 const DefaultTimeout = 10 * time.Second
@@ -111,6 +132,10 @@ func LoadPaths(paths []string) ([]*lessons.Document, error) {
 	for _, path := range paths {
 		info, err := os.Stat(path)
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: %w", path, pe.Err)
+			}
 			return nil, err
 		}
 		if !info.IsDir() {
@@ -231,39 +256,97 @@ func TimeoutFor(it Item, def time.Duration) time.Duration {
 }
 
 // Run verifies items with r, at most opts.Jobs at a time, and returns the
-// results in the order of items. report, when not nil, is called with each
-// result as it is known (never concurrently). A cancelled ctx stops the
-// programs not yet started: they fail with "engine".
+// results in the order of items. Programs start longest expected first (see
+// Order), so that long waits overlap the short programs. With opts.Count
+// each program runs that many times and its result merges the runs.
+// report, when not nil, is called with each program's result as soon as it
+// is known (never concurrently). A cancelled ctx stops the programs not yet
+// started: they fail with "engine".
 func Run(ctx context.Context, r Runner, items []Item, opts Options, report func(Result)) []Result {
 	jobs := opts.Jobs
 	if jobs <= 0 {
-		jobs = runtime.NumCPU()
+		jobs = DefaultJobs()
+	}
+	count := max(opts.Count, 1)
+	type task struct{ item, run int }
+	runs := make([][]Result, len(items))
+	pending := make([]int, len(items))
+	ntasks := 0
+	for i, it := range items {
+		n := count
+		if it.Program.Mode == lessons.ModeSkip {
+			n = 1
+		}
+		runs[i], pending[i] = make([]Result, n), n
+		ntasks += n
 	}
 	results := make([]Result, len(items))
 	var mu sync.Mutex
-	next := make(chan int)
+	next := make(chan task)
 	var wg sync.WaitGroup
-	for range min(jobs, max(len(items), 1)) {
+	for range min(jobs, max(ntasks, 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				res := One(ctx, r, items[i], opts)
+			for t := range next {
+				it := items[t.item]
+				res := One(ctx, r, it, opts)
+				if res.Status != Skip && res.Failure != check.FailEngine {
+					opts.History.Record(HistoryKey(it.Program.Source, EngineFor(it, opts.Engine)), res.Duration)
+				}
 				mu.Lock()
-				results[i] = res
-				if report != nil {
-					report(res)
+				runs[t.item][t.run] = res
+				pending[t.item]--
+				if pending[t.item] == 0 {
+					results[t.item] = merge(runs[t.item])
+					if report != nil {
+						report(results[t.item])
+					}
 				}
 				mu.Unlock()
 			}
 		}()
 	}
-	for i := range items {
-		next <- i
+	for _, i := range Order(items, opts) {
+		for k := range runs[i] {
+			next <- task{i, k}
+		}
 	}
 	close(next)
 	wg.Wait()
 	return results
+}
+
+// merge makes one result of the runs of one program: it passes when every
+// run passed; otherwise it is the first failing run, its reason saying
+// which run that was and how many failed.
+func merge(runs []Result) Result {
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	n := len(runs)
+	first, failed := -1, 0
+	var total time.Duration
+	for i, r := range runs {
+		total += r.Duration
+		if r.Status == Fail {
+			failed++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	res := runs[0]
+	if first >= 0 {
+		res = runs[first]
+		p := res.Item.Program
+		res.Reason = fmt.Sprintf("%s:%d: run %d of %d failed (%d of %d runs failed): %s", p.File, p.Line, first+1, n, failed, n, stripAt(res.Reason))
+	} else {
+		res.Reason += fmt.Sprintf(" (all %d runs)", n)
+	}
+	res.Duration = total / time.Duration(n)
+	res.Runs, res.FailedRuns = n, failed
+	return res
 }
 
 // One verifies one program.
