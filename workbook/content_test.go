@@ -2,14 +2,26 @@ package workbook
 
 import (
 	"context"
+	"os"
 	"testing"
 	"testing/fstest"
 
 	"github.com/ppworkbook/workbook/content"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/sandbox"
 )
 
-func TestMain(m *testing.M) { Main(m) }
+// TestMain does what Main does for a user's project, with the real home
+// directory kept out of reach of the tests (see sandbox.MainForTest).
+func TestMain(m *testing.M) { sandbox.MainForTest(hooked{m}, engine.Payloads()) }
+
+// hooked marks the hook as installed, as Main does, before running the tests.
+type hooked struct{ m *testing.M }
+
+func (h hooked) Run() int {
+	os.Setenv(hookEnv, "1")
+	return h.m.Run()
+}
 
 // TestContent verifies every program and every reference solution of the
 // embedded lessons, so that the lessons cannot rot.

@@ -48,14 +48,22 @@ func IsChild() bool { return os.Getenv(envChild) == "1" }
 
 // MainForTest is the body of TestMain for packages whose tests run
 // sandboxes: the test binary is re-executed as the sandbox child, so it must
-// behave as ChildMain when IsChild, and run the tests otherwise. Use it as
+// behave as ChildMain when IsChild, and run the tests otherwise, with HOME
+// and XDG_CACHE_HOME in a temporary directory removed afterwards. Use it as
 //
 //	func TestMain(m *testing.M) { sandbox.MainForTest(m, payloads) }
 func MainForTest(m interface{ Run() int }, payloads map[string]Payload) {
 	if IsChild() {
 		os.Exit(ChildMain(payloads))
 	}
-	os.Exit(m.Run())
+	cleanup, err := isolateHome()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox: cannot isolate HOME for the tests:", err)
+		os.Exit(2)
+	}
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
 
 // ChildMain is the entry point of a sandbox child: main calls it first thing
