@@ -10,8 +10,15 @@ import (
 // real home directory (the compiled-program cache, the duration history,
 // progress files). The Go toolchain's own caches stay where they are (their
 // locations are pinned first), so builds made by tests stay warm. It returns
-// the function that removes the directory.
+// the function that removes the directory. Test processes that a test starts
+// share the home of the process that started them.
 func isolateHome() (cleanup func(), err error) {
+	const marker = "WORKBOOK_TEST_HOME"
+	if os.Getenv(marker) != "" {
+		// A test process started by a test: it shares its parent's home,
+		// which the parent removes.
+		return func() {}, nil
+	}
 	pin := func(key, def string) {
 		if os.Getenv(key) == "" && def != "" {
 			os.Setenv(key, def)
@@ -34,6 +41,7 @@ func isolateHome() (cleanup func(), err error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	os.Setenv(marker, dir)
 	os.Setenv("HOME", home)
 	os.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	return func() { os.RemoveAll(dir) }, nil
