@@ -345,3 +345,98 @@ func missing(src string) (unavailable, pkgs, names []string) {
 	sort.Strings(names)
 	return unavailable, pkgs, names
 }
+
+// splitTypos separates, among names a program uses without any snippet
+// declaring them, those that look like a misspelling of a name the
+// program does declare (or of a predeclared name such as string): a
+// careful author's typo (verbos for verbose, strng for string) is a
+// mistake the compiler should report, not a reason to skip the program
+// as if the name came from the prose.
+func splitTypos(src string, names []string) (typos, rest []string) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, 0)
+	if err != nil || f == nil {
+		return nil, names
+	}
+	known := map[string]bool{}
+	for _, n := range types.Universe.Names() {
+		known[n] = true
+	}
+	for _, spec := range f.Imports {
+		if spec.Name != nil {
+			known[spec.Name.Name] = true
+		} else if p, err := strconv.Unquote(spec.Path.Value); err == nil {
+			known[importName(p)] = true
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Obj != nil && id.Name != "_" {
+			known[id.Name] = true
+		}
+		return true
+	})
+	for _, n := range names {
+		typo := false
+		for k := range known {
+			if k != n && nearMiss(n, k) {
+				typo = true
+				break
+			}
+		}
+		if typo {
+			typos = append(typos, n)
+		} else {
+			rest = append(rest, n)
+		}
+	}
+	return typos, rest
+}
+
+// nearMiss reports whether a and b differ by one edit (insertion,
+// deletion, substitution or swap of adjacent characters) and the shorter
+// has at least 4 characters, or by two edits and the shorter has at least
+// 8: short names (cmd, out) are too often different words.
+func nearMiss(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	short := min(len(ra), len(rb))
+	limit := 0
+	switch {
+	case short >= 8:
+		limit = 2
+	case short >= 4:
+		limit = 1
+	default:
+		return false
+	}
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return false
+	}
+	return editDistance(ra, rb) <= limit
+}
+
+// editDistance is the optimal string alignment distance of a and b.
+func editDistance(a, b []rune) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

@@ -190,7 +190,15 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 		body = append(body, piece{line: last.closeLine, text: "}\n"})
 	}
 	if pb.emptyMain {
-		body = append(body, piece{line: l0, text: "func main() {}\n"})
+		text := "func main() {}\n"
+		if ex := pb.examples(); len(ex) > 0 {
+			text = "func main() {\n"
+			for _, name := range ex {
+				text += "\t" + name + "()\n"
+			}
+			text += "}\n"
+		}
+		body = append(body, piece{line: l0, text: text})
 	}
 	build := func(imports []string) (string, SourceMap) {
 		var ps []piece
@@ -343,6 +351,9 @@ func unusedVars(src string, m SourceMap) map[int][]string {
 // the one at the end of main, or, when several statements snippets each
 // end with one, all of them in order.
 func (b *builder) programOutput(pb *progBuilder, src string) *Output {
+	if ex := pb.examples(); len(ex) > 0 {
+		return b.examplesOutput(src, ex)
+	}
 	out := b.outputComment(src)
 	var parts []*Output
 	for _, u := range pb.units {
@@ -479,4 +490,112 @@ func (b *builder) outputComment(src string) *Output {
 		return o
 	}
 	return nil
+}
+
+// examples returns the Go example functions (func ExampleXxx() ending
+// with an // Output: comment), in document order, that a program without
+// main declares: go test would run them and compare their output, so the
+// program's main runs them and its expectation is their output.
+func (pb *progBuilder) examples() []string {
+	if !pb.emptyMain {
+		return nil
+	}
+	var names []string
+	for _, u := range pb.units {
+		if u.kind != unitStmts {
+			names = append(names, exampleNames(u.code())...)
+		}
+	}
+	return names
+}
+
+// exampleNames returns the example functions with an output comment that
+// code (declarations, with or without a package clause) declares.
+func exampleNames(code string) []string {
+	if !strings.Contains(code, "Example") {
+		return nil
+	}
+	src := code
+	if t1, _, _ := firstTokens(code); t1 != token.PACKAGE {
+		src = pkgMain + code
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil || f == nil {
+		return nil
+	}
+	withOutput := map[string]bool{}
+	for _, ex := range doc.Examples(f) {
+		if ex.Output != "" || ex.EmptyOutput {
+			withOutput["Example"+ex.Name] = true
+		}
+	}
+	var names []string
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && withOutput[fn.Name.Name] {
+			names = append(names, fn.Name.Name)
+		}
+	}
+	return names
+}
+
+// examplesOutput is the expectation of the example functions a program
+// runs: the output comment of one example, or the outputs of several
+// ordered ones in order (none when several mix in unordered output).
+func (b *builder) examplesOutput(src string, names []string) *Output {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, b.file, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil || f == nil {
+		return nil
+	}
+	var comments []*ast.CommentGroup
+	for _, cg := range f.Comments {
+		var list []*ast.Comment
+		for _, c := range cg.List {
+			if !strings.HasPrefix(c.Text, "//line ") {
+				list = append(list, c)
+			}
+		}
+		if len(list) > 0 {
+			comments = append(comments, &ast.CommentGroup{List: list})
+		}
+	}
+	var decls []ast.Decl
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Example") {
+			decls = append(decls, fn)
+		}
+	}
+	byName := map[string]*doc.Example{}
+	for _, ex := range doc.Examples(&ast.File{Name: f.Name, Decls: decls, Comments: comments}) {
+		byName["Example"+ex.Name] = ex
+	}
+	var out *Output
+	var text strings.Builder
+	for _, name := range names {
+		ex := byName[name]
+		if ex == nil {
+			return nil
+		}
+		if ex.Unordered && len(names) > 1 {
+			return nil
+		}
+		if out == nil {
+			out = &Output{Match: MatchGo, File: b.file}
+			if ex.Unordered {
+				out.Match = MatchUnordered
+			}
+			for _, cg := range comments {
+				if cg.Pos() >= ex.Code.Pos() && cg.End() <= ex.Code.End() {
+					out.Line = fset.Position(cg.Pos()).Line
+				}
+			}
+		}
+		if t := strings.TrimSpace(ex.Output); t != "" {
+			text.WriteString(t + "\n")
+		}
+	}
+	if out != nil {
+		out.Text = text.String()
+	}
+	return out
 }

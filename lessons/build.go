@@ -466,7 +466,7 @@ func (b *builder) rootFor(h *unit, roots []*unit) *unit {
 }
 
 // slugFor names an inferred program after the smallest section holding all
-// its blocks.
+// its blocks, else after the smallest section holding its main.
 func (b *builder) slugFor(pb *progBuilder) string {
 	first, last := pb.blocks[0].Line, pb.blocks[len(pb.blocks)-1].Line
 	for _, sec := range b.chain(first) {
@@ -475,6 +475,19 @@ func (b *builder) slugFor(pb *progBuilder) string {
 		}
 		if b.sections[sec].End >= last && b.sections[sec].Slug != "" {
 			return b.sections[sec].Slug
+		}
+	}
+	// No heading holds all its blocks (a page without a top heading whose
+	// helper sits in "Step 1" and main in "Step 2"): the section of its
+	// main says what it is better than "program".
+	for _, u := range pb.units {
+		if !u.root() {
+			continue
+		}
+		for _, sec := range b.chain(u.mainLine) {
+			if sec >= 0 && b.sections[sec].Slug != "" {
+				return b.sections[sec].Slug
+			}
 		}
 	}
 	return "program"
@@ -538,7 +551,7 @@ func (b *builder) apply(pb *progBuilder) error {
 	t := pb.target
 	s := t.settings
 	t.mode = ModeRun
-	if pb.orphan {
+	if pb.orphan && len(pb.examples()) == 0 {
 		t.mode = ModeCompile
 	}
 	if m, ok := s["mode"]; ok {
@@ -758,6 +771,8 @@ func (b *builder) assembleInferred(pb *progBuilder) (string, SourceMap, *Output,
 	if _, ok := pb.target.settings["skip"]; ok {
 		return src, m, out, nil
 	}
+	// A misspelt name is the document's mistake: the compiler reports it.
+	_, names = splitTypos(src, names)
 	var why []string
 	if len(unavailable) > 0 {
 		why = append(why, fmt.Sprintf("imports %s, which is neither in the standard library nor in golang.org/x/sys", strings.Join(unavailable, ", ")))

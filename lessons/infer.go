@@ -39,12 +39,21 @@ func (u *unit) root() bool { return u.kind != unitDecls && u.kind != unitFileHel
 func (u *unit) line() int { return u.blocks[0].Line }
 
 // splitUnits groups blocks into units: a block whose braces do not balance
-// continues into the next one, until they do.
+// continues into the next one, until they do, or until a block that starts
+// with a declaration only allowed at the top level of a file.
 func splitUnits(blocks []*fence) []*unit {
 	var out []*unit
 	var cur *unit
 	depth := 0
 	for _, b := range blocks {
+		if cur != nil && topLevelOnly(b.Code) {
+			// A function body left open cannot continue into a
+			// package clause, an import or a named function: the
+			// earlier block lacks a brace (the compiler says so), and
+			// this block starts a unit of its own.
+			out = append(out, cur)
+			cur, depth = nil, 0
+		}
 		if cur == nil {
 			cur = &unit{}
 		}
@@ -84,6 +93,14 @@ func braceBalance(code string) int {
 			n--
 		}
 	}
+}
+
+// topLevelOnly reports whether code starts with what Go allows only at the
+// top level of a file: a package clause, an import declaration or a named
+// function (func NAME; func literals and methods are not counted).
+func topLevelOnly(code string) bool {
+	t1, t2, _ := firstTokens(code)
+	return t1 == token.PACKAGE || t1 == token.IMPORT || (t1 == token.FUNC && t2 == token.IDENT)
 }
 
 // firstTokens returns the first two tokens of code, comments skipped.

@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"regexp"
 	"strings"
@@ -57,6 +58,9 @@ type Result struct {
 	Failure Failure // when !Pass
 	Reason  string  // one-paragraph human message, starting with file.md:line
 	Detail  string  // longer text for a person (diff, both outputs), may hold colour when Colour was set
+	// Engine is the engine whose run gave this result: under
+	// engine="both", the second one when it is the run that failed.
+	Engine string
 }
 
 // Options tune the presentation of a Result.
@@ -80,12 +84,14 @@ func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	}
 	pal := NewPalette(opts.Colour)
 	r := checkOne(p, v, pal, opts)
+	r.Engine = v.Engine
 	if !r.Pass || v.Other == nil {
 		return r
 	}
 	// engine="both": the second verdict must pass too, and agree.
 	r2 := checkOne(p, v.Other, pal, opts)
 	if !r2.Pass {
+		r2.Engine = v.Other.Engine
 		return r2
 	}
 	if d := disagreement(p, v, v.Other); d != "" {
@@ -93,6 +99,7 @@ func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 			Failure: FailOutput,
 			Reason:  fmt.Sprintf("%s: %q behaves differently with yaegi and compiled: %s", at(p.File, p.Line), p.Name, d),
 			Detail:  bothOutputs(v, pal),
+			Engine:  v.Engine,
 		}
 	}
 	return r
@@ -168,6 +175,9 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 	}
 	if v.End == engine.BuildFailed {
 		r := fail(FailBuild, diagPos(p, v), "does not build (%s): %s", eng, oneLine(firstDiag(v)))
+		if note := braceNote(p, v); note != "" {
+			r.Reason += "; " + note
+		}
 		r.Detail = diagnosticsText(v)
 		return r
 	}
@@ -184,13 +194,19 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 	// Timeout and limits.
 	switch v.End {
 	case engine.TimedOut:
-		what := "did not finish"
-		if p.Expect.Until {
-			what = "did not print its expected output"
-		}
 		limit := opts.Timeout
 		if limit <= 0 {
 			limit = roundDuration(v.Duration)
+		}
+		if stream := flooded(v); stream != "" {
+			r := fail(FailLimit, here, "hit the output limit (%s of %s, the rest was discarded) and was stopped at its %s timeout (%s); %s",
+				byteSize(len(streamOf(v, stream))), stream, limit, eng, printed(v))
+			r.Detail = outputs(v, pal)
+			return r
+		}
+		what := "did not finish"
+		if p.Expect.Until {
+			what = "did not print its expected output"
 		}
 		r := fail(FailTimeout, here, "%s within %s (%s) and was stopped; %s", what, limit, eng, printed(v))
 		r.Detail = outputs(v, pal)
@@ -418,6 +434,9 @@ func printed(v *engine.Verdict) string {
 	out := strings.TrimSpace(string(v.Stdout))
 	if out == "" {
 		if errOut := strings.TrimSpace(string(v.Stderr)); errOut != "" {
+			if crash := crashLine(errOut); crash != "" {
+				return "before that it printed on stderr: " + quote(crash) + " and a goroutine trace"
+			}
 			return "before that it printed on stderr: " + quote(errOut)
 		}
 		return "it printed nothing"
@@ -533,4 +552,114 @@ func missingRequires(p *lessons.Program) []string {
 		}
 	}
 	return missing
+}
+
+// braceNote explains a syntax error caused by a missing closing brace:
+// the compiler says "unexpected EOF" at the end of the program, or, when
+// the unbalanced block was joined with the next one, complains about the
+// next block ("unexpected name main"), while the author's mistake is the
+// brace missing in the earlier one. It names the blocks, or returns "".
+func braceNote(p *lessons.Program, v *engine.Verdict) string {
+	syntax := false
+	for _, d := range v.Diagnostics {
+		if strings.HasPrefix(d.Msg, "syntax error") {
+			syntax = true
+			break
+		}
+	}
+	if !syntax && !strings.HasPrefix(v.Message, "syntax error") {
+		return ""
+	}
+	plural := func(n int) string {
+		if n > 1 {
+			return "braces"
+		}
+		return "brace"
+	}
+	total := 0
+	for _, b := range p.Blocks {
+		total += braceDepth(b.Code)
+	}
+	if total > 0 && len(p.Blocks) > 0 {
+		last := p.Blocks[len(p.Blocks)-1]
+		if len(p.Blocks) == 1 {
+			return fmt.Sprintf("note: the Go block at line %d opens %d more %s than it closes (a missing `}`?)", last.Line, total, plural(total))
+		}
+		return fmt.Sprintf("note: the Go blocks from line %d to line %d open %d more %s than they close (a missing `}`?)", p.Blocks[0].Line, last.Line, total, plural(total))
+	}
+	for i := 0; i+1 < len(p.Blocks); i++ {
+		b := p.Blocks[i]
+		if d := braceDepth(b.Code); d > 0 {
+			return fmt.Sprintf("note: the Go block at line %d opens %d more %s than it closes, so it was joined with the block at line %d (a missing `}`?)",
+				b.Line, d, plural(d), p.Blocks[i+1].Line)
+		}
+	}
+	return ""
+}
+
+// braceDepth counts the braces a piece of Go code leaves open, on Go
+// tokens, so braces in strings and comments do not count.
+func braceDepth(code string) int {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	src := []byte(code)
+	s.Init(fset.AddFile("", -1, len(src)), src, nil, 0)
+	depth := 0
+	for {
+		_, tok, _ := s.Scan()
+		switch tok {
+		case token.EOF:
+			return depth
+		case token.LBRACE:
+			depth++
+		case token.RBRACE:
+			depth--
+		}
+	}
+}
+
+// crashLine returns the header of a Go runtime crash in stderr ("fatal
+// error: runtime: out of memory", "panic: ..."), whose goroutine trace
+// would otherwise bury it, or "".
+func crashLine(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "panic: ") {
+			return line
+		}
+	}
+	return ""
+}
+
+// flooded names the stream whose output the sandbox capped ("stdout" or
+// "stderr"), or "": a program stopped at its timeout after printing more
+// than the cap failed because of the flood, which is what the author has
+// to fix.
+func flooded(v *engine.Verdict) string {
+	switch {
+	case v.StdoutTruncated:
+		return "stdout"
+	case v.StderrTruncated:
+		return "stderr"
+	}
+	return ""
+}
+
+func streamOf(v *engine.Verdict, name string) []byte {
+	if name == "stderr" {
+		return v.Stderr
+	}
+	return v.Stdout
+}
+
+// byteSize prints n bytes the way a person reads them (1 MiB, 64 KiB).
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

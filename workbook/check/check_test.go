@@ -62,6 +62,20 @@ func TestCheck(t *testing.T) {
 		{"signal", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.Signaled, Signal: "killed"}, false, FailExit, "was killed by killed"},
 		{"build failed", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.BuildFailed, Diagnostics: []engine.Diagnostic{{Pos: lessons.Pos{File: "lesson.md", Line: 12}, Msg: "undefined: foo"}}},
 			false, FailBuild, `lesson.md:12: "hello" does not build (yaegi): undefined: foo`},
+		{"missing brace joins the next block", prog(func(p *lessons.Program) {
+			p.Blocks = []lessons.Block{
+				{File: "lesson.md", Line: 10, BodyLine: 11, Lang: "go", Code: "func main() {\n\tfor {\n\t\tfmt.Println(\"{\") // }\n}\n"},
+				{File: "lesson.md", Line: 18, BodyLine: 19, Lang: "go", Code: "func main() {\n}\n"},
+			}
+		}), &engine.Verdict{Engine: engine.Compiled, End: engine.BuildFailed, Diagnostics: []engine.Diagnostic{{Pos: lessons.Pos{File: "lesson.md", Line: 19}, Msg: "syntax error: unexpected name main, expected ("}}},
+			false, FailBuild, `lesson.md:19: "hello" does not build (compiled): syntax error: unexpected name main, expected (; note: the Go blocks from line 10 to line 18 open 1 more brace than they close (a missing ` + "`}`" + `?)`},
+		{"split main is no mistake", prog(func(p *lessons.Program) {
+			p.Blocks = []lessons.Block{
+				{File: "lesson.md", Line: 10, BodyLine: 11, Lang: "go", Code: "func main() {\n\tx := 1\n"},
+				{File: "lesson.md", Line: 18, BodyLine: 19, Lang: "go", Code: "\tfmt.Println(y)\n}\n"},
+			}
+		}), &engine.Verdict{Engine: engine.Compiled, End: engine.BuildFailed, Diagnostics: []engine.Diagnostic{{Pos: lessons.Pos{File: "lesson.md", Line: 19}, Msg: "undefined: y"}}},
+			false, FailBuild, `lesson.md:19: "hello" does not build (compiled): undefined: y`},
 		{"compile-fail ok", prog(func(p *lessons.Program) { p.Mode = lessons.ModeCompileFail; p.Expect.CompileError = "undefined" }),
 			&engine.Verdict{Engine: engine.Compiled, End: engine.BuildFailed, Diagnostics: []engine.Diagnostic{{Msg: "undefined: foo"}}}, true, "", "fails to build as expected"},
 		{"compile-fail wrong message", prog(func(p *lessons.Program) { p.Mode = lessons.ModeCompileFail; p.Expect.CompileError = "mismatched types" }),
@@ -73,6 +87,10 @@ func TestCheck(t *testing.T) {
 		{"engine error", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.EngineError, Message: "child crashed"}, false, FailEngine, "could not be run (yaegi): child crashed"},
 		{"timeout quotes output", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.TimedOut, Duration: 10 * time.Second, Stdout: []byte("ERROR: one\nERROR: two\n")},
 			false, FailTimeout, `did not finish within 10s (yaegi) and was stopped; before that it printed: "ERROR: one\nERROR: two"`},
+		{"flood stopped at the timeout", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.TimedOut, Duration: 10 * time.Second, Stdout: []byte(strings.Repeat("yes\n", 1<<18)), StdoutTruncated: true},
+			false, FailLimit, `hit the output limit (1 MiB of stdout, the rest was discarded) and was stopped at its 10s timeout (yaegi); before that it printed: "yes\nyes`},
+		{"out of memory shows the crash, not the trace", prog(nil), &engine.Verdict{Engine: engine.Yaegi, End: engine.LimitHit, Limit: "memory", Stderr: []byte("fatal error: runtime: out of memory\n\ngoroutine 1 [running]:\nmain.main()\n\t/x.go:3\n")},
+			false, FailLimit, `hit the memory limit (yaegi) and was stopped; before that it printed on stderr: "fatal error: runtime: out of memory" and a goroutine trace`},
 		{"limit", prog(nil), &engine.Verdict{Engine: engine.Compiled, End: engine.LimitHit, Limit: "memory"}, false, FailLimit, "hit the memory limit (compiled)"},
 		{"until stopped", prog(func(p *lessons.Program) {
 			p.Expect.Until = true
@@ -254,5 +272,65 @@ func TestTimeoutNamesTheLimit(t *testing.T) {
 	r := Check(prog(nil), v, Options{Timeout: 2 * time.Second})
 	if !strings.Contains(r.Reason, "did not finish within 2s (yaegi)") {
 		t.Errorf("reason %q does not name the 2s timeout", r.Reason)
+	}
+}
+
+func TestBraceNote(t *testing.T) {
+	split := prog(func(p *lessons.Program) {
+		p.Blocks = []lessons.Block{
+			{File: "lesson.md", Line: 10, Lang: "go", Code: "func main() {\n\tx := 1\n"},
+			{File: "lesson.md", Line: 18, Lang: "go", Code: "\tfmt.Println(x)\n}\n"},
+		}
+	})
+	tests := []struct {
+		name string
+		p    *lessons.Program
+		msg  string
+		want string
+	}{
+		{"type error in a split main", split, "undefined: y", ""},
+		{"syntax error in a split main", split, "syntax error: unexpected }", "note: the Go block at line 10 opens 1 more brace than it closes, so it was joined with the block at line 18"},
+		{"balanced blocks", prog(nil), "syntax error: unexpected }", ""},
+		{"one block left open", prog(func(p *lessons.Program) {
+			p.Blocks = []lessons.Block{{File: "lesson.md", Line: 10, Lang: "go", Code: "func main() {\n\tfor {\n}\n"}}
+		}), "syntax error: unexpected EOF, expected }", "note: the Go block at line 10 opens 1 more brace than it closes (a missing `}`?)"},
+		{"split main left open", prog(func(p *lessons.Program) {
+			p.Blocks = []lessons.Block{
+				{File: "lesson.md", Line: 10, Lang: "go", Code: "func main() {\n\tfor {\n"},
+				{File: "lesson.md", Line: 18, Lang: "go", Code: "\t}\n"},
+			}
+		}), "syntax error: unexpected EOF, expected }", "note: the Go blocks from line 10 to line 18 open 1 more brace than they close"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := &engine.Verdict{End: engine.BuildFailed, Diagnostics: []engine.Diagnostic{{Msg: tt.msg}}}
+			got := braceNote(tt.p, v)
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("braceNote = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckEngine: the result names the engine whose run it reports, so
+// that under engine="both" a failure of the second run is not attributed
+// to the first.
+func TestCheckEngine(t *testing.T) {
+	tests := []struct {
+		name string
+		v    *engine.Verdict
+		want string
+	}{
+		{"one engine", exited(0, "", ""), engine.Yaegi},
+		{"both pass", &engine.Verdict{Engine: engine.Compiled, End: engine.Exited, Other: &engine.Verdict{Engine: engine.Yaegi, End: engine.Exited}}, engine.Compiled},
+		{"second fails to build", &engine.Verdict{Engine: engine.Compiled, End: engine.Exited, Other: &engine.Verdict{Engine: engine.Yaegi, End: engine.BuildFailed, Diagnostics: []engine.Diagnostic{{Msg: "undefined type for U"}}}}, engine.Yaegi},
+		{"first fails", &engine.Verdict{Engine: engine.Compiled, End: engine.Exited, ExitCode: 1, Other: &engine.Verdict{Engine: engine.Yaegi, End: engine.Exited}}, engine.Compiled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Check(prog(nil), tt.v, Options{}).Engine; got != tt.want {
+				t.Errorf("Engine = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

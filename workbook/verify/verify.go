@@ -383,6 +383,9 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 	}
 	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)})
 	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
+	if c.Engine != "" {
+		res.Engine = c.Engine // under engine="both", the run that failed
+	}
 	if c.Pass {
 		res.Status = Pass
 	} else {
