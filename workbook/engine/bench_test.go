@@ -13,6 +13,10 @@ import (
 // side by side, in one go test invocation:
 //
 //	go test -run '^$' -bench 'WarmYaegiHello|ExecCompiledHello|CompiledCacheHit' -benchtime 200x ./workbook/engine/
+//
+// The ...Spaced variants measure a request that arrives when the pool is
+// full (a long-lived process between requests: watch mode, grading); the
+// others send requests back to back, so that the pool has to keep up.
 
 // BenchmarkWarmYaegiHello: request to verdict for hello world through a
 // Runner whose pool keeps pre-started, warmed interpreter children.
@@ -35,6 +39,48 @@ func BenchmarkWarmYaegiHello(b *testing.B) {
 	// The sandbox's own measure: from handing the request to a child to
 	// the verdict, without waiting for a child to be ready.
 	b.ReportMetric(float64(inChild.Nanoseconds())/float64(b.N), "handover-to-verdict-ns/op")
+}
+
+// BenchmarkWarmYaegiHelloSpaced: as BenchmarkWarmYaegiHello, but each
+// request arrives when the pool holds its ready children (the wait for the
+// pool is not timed): request to verdict in a long-lived process.
+func BenchmarkWarmYaegiHelloSpaced(b *testing.B) {
+	benchSpaced(b, Yaegi)
+}
+
+// BenchmarkCompiledCacheHitSpaced: as BenchmarkCompiledCacheHit, each
+// request arriving when the pool is full.
+func BenchmarkCompiledCacheHitSpaced(b *testing.B) {
+	benchSpaced(b, Compiled)
+}
+
+func benchSpaced(b *testing.B, engine string) {
+	r, err := New(Options{CacheDir: b.TempDir(), Warm: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	if engine == Compiled && r.compiled.tc.path == "" {
+		b.Skip("no go toolchain on PATH")
+	}
+	p := program(`fmt.Println("hello")`)
+	ctx := context.Background()
+	// The first run fills the binary cache for Compiled.
+	if v, err := r.Run(ctx, Request{Program: p, Engine: engine}); err != nil || v.End != Exited {
+		b.Fatalf("%v %s", err, verdictSummary(v))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if err := r.WaitReady(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		v, err := r.Run(ctx, Request{Program: p, Engine: engine})
+		if err != nil || v.End != Exited || string(v.Stdout) != "hello\n" {
+			b.Fatalf("%v %s", err, verdictSummary(v))
+		}
+	}
 }
 
 // BenchmarkInterpretHello is the interpreter's share of a run: tables,

@@ -208,6 +208,11 @@ func parseBuildErrors(out []byte, p *lessons.Program) []Diagnostic {
 
 // run builds req.Program if needed and runs it in the sandbox.
 func (c *compiledEngine) run(ctx context.Context, req Request) (*Verdict, error) {
+	return c.runWith(ctx, req, c.pool)
+}
+
+// runWith is run with the children of pool (nil: a fresh child).
+func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox.Pool) (*Verdict, error) {
 	p := req.Program
 	if p == nil {
 		return nil, errors.New("compiled engine: no program")
@@ -238,8 +243,8 @@ func (c *compiledEngine) run(ctx context.Context, req Request) (*Verdict, error)
 		spec.Stdin = []byte(*p.Stdin)
 	}
 	var res *sandbox.Result
-	if c.pool != nil {
-		res, err = c.pool.Run(ctx, spec)
+	if pool != nil {
+		res, err = pool.Run(ctx, spec)
 	} else {
 		res, err = sandbox.Run(ctx, spec)
 	}

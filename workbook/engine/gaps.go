@@ -35,6 +35,9 @@ type analysis struct {
 	route    string   // non-empty: run it compiled, for this reason
 	rewrites []string // the rewrites applied, for tests and logs
 	err      []Diagnostic
+	// missing are the imports the interpreter has no symbol table for, at
+	// their Markdown lines: engine yaegi reports them as build errors.
+	missing []Diagnostic
 }
 
 // gapRule is one known gap and what we do about it.
@@ -100,6 +103,11 @@ func analyze(p *lessons.Program) analysis {
 	for _, imp := range f.Imports {
 		if path, err := strconv.Unquote(imp.Path.Value); err == nil {
 			a.imports = append(a.imports, path)
+			if !symbolsHave(path) && !builtinImport(path) {
+				pos, _ := p.Map.Lookup(fset.Position(imp.Pos()).Line)
+				a.missing = append(a.missing, Diagnostic{Pos: pos, Msg: fmt.Sprintf(
+					"package %s is not available to the interpreter (no symbol table): run it with the compiled engine", imp.Path.Value)})
+			}
 		}
 	}
 	for _, r := range gapRules {
@@ -793,8 +801,7 @@ func routeImports(s *scan) string {
 		if err != nil {
 			continue
 		}
-		switch path {
-		case "embed", "unsafe", "iter", "C", "runtime/cgo":
+		if builtinImport(path) {
 			return "import " + strconv.Quote(path)
 		}
 		if !symbolsHave(path) {
@@ -819,6 +826,16 @@ func routeCaller(s *scan) string {
 }
 
 func symbolsHave(path string) bool { return symbols.Has(path) }
+
+// builtinImport reports whether path is a package yaegi treats itself
+// (or rejects with its own clear message) rather than through a table.
+func builtinImport(path string) bool {
+	switch path {
+	case "embed", "unsafe", "iter", "C", "runtime/cgo":
+		return true
+	}
+	return false
+}
 
 // --- what the Go compiler rejects and yaegi runs ----------------------------
 

@@ -68,7 +68,7 @@ type warmState struct {
 // yaegi interpreter); main hands them to sandbox.ChildMain.
 func Payloads() map[string]sandbox.Payload {
 	return map[string]sandbox.Payload{
-		yaegiPayload: {Warm: warmYaegi, Run: runYaegi},
+		yaegiPayload: {Warm: warmYaegi, Run: runYaegi, WarmAhead: true},
 	}
 }
 

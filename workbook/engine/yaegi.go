@@ -21,6 +21,10 @@ func (x *run) yaegi(ctx context.Context, req Request, a analysis) *Verdict {
 	if a.err != nil {
 		return &Verdict{Engine: Yaegi, End: BuildFailed, Diagnostics: a.err, Message: "the program does not parse"}
 	}
+	if len(a.missing) > 0 {
+		// yaegi's own message would be about GOPATH and sources.
+		return &Verdict{Engine: Yaegi, End: BuildFailed, Diagnostics: a.missing, Message: "an imported package has no symbol table"}
+	}
 	body, err := json.Marshal(yaegiRequest{Source: a.source, Imports: a.imports, CompileOnly: req.CompileOnly})
 	if err != nil {
 		return &Verdict{Engine: Yaegi, End: EngineError, Message: err.Error()}

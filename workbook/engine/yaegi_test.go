@@ -325,3 +325,74 @@ func TestNilProgram(t *testing.T) {
 		t.Error("no error for an unknown engine")
 	}
 }
+
+// TestNoSymbolTable: a program importing a package the interpreter has no
+// table for (the tables are trimmed to what lessons plausibly use) is a
+// clear build error at the import's line under engine yaegi, and runs
+// compiled under auto with the reason.
+func TestNoSymbolTable(t *testing.T) {
+	r, err := New(Options{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	src := "package main\n\nimport (\n\t\"archive/tar\"\n\t\"fmt\"\n)\n\nfunc main() { fmt.Println(tar.TypeReg == '0') }\n"
+	m := lessons.SourceMap{Lines: make([]lessons.Pos, strings.Count(src, "\n")+1)}
+	m.Lines[3] = lessons.Pos{File: "lesson.md", Line: 21} // line 4: "archive/tar"
+	p := &lessons.Program{File: "lesson.md", Line: 17, Name: "tar", Source: src, Map: m}
+
+	v, err := r.Run(context.Background(), Request{Program: p, Engine: Yaegi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.End != BuildFailed || len(v.Diagnostics) != 1 || v.Diagnostics[0].Pos != (lessons.Pos{File: "lesson.md", Line: 21}) ||
+		!strings.Contains(v.Diagnostics[0].Msg, `"archive/tar" is not available to the interpreter`) {
+		t.Errorf("engine yaegi: %s diags %+v", verdictSummary(v), v.Diagnostics)
+	}
+
+	if r.compiled.tc.path == "" {
+		t.Skip("no go toolchain on PATH")
+	}
+	v, err = r.Run(context.Background(), Request{Program: p, Engine: Auto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Engine != Compiled || v.End != Exited || string(v.Stdout) != "true\n" ||
+		v.Fallback != `imports: import "archive/tar" (no symbol table)` {
+		t.Errorf("engine auto: %s fallback %q stdout %q", verdictSummary(v), v.Fallback, v.Stdout)
+	}
+}
+
+// TestEarlyChild: with Warm, New starts one child for the first request
+// (either engine); later requests use the pool, which WaitReady fills.
+func TestEarlyChild(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for _, first := range []string{Yaegi, Compiled} {
+		t.Run(first, func(t *testing.T) {
+			r, err := New(Options{CacheDir: t.TempDir(), Warm: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if first == Compiled && r.compiled.tc.path == "" {
+				t.Skip("no go toolchain on PATH")
+			}
+			p := program(`fmt.Println("hello")`)
+			for i, eng := range []string{first, Yaegi} {
+				if i == 1 {
+					if err := r.WaitReady(ctx); err != nil {
+						t.Fatal(err)
+					}
+				}
+				v, err := r.Run(ctx, Request{Program: p, Engine: eng})
+				if err != nil || v.End != Exited || string(v.Stdout) != "hello\n" {
+					t.Fatalf("request %d (%s): %v %s", i+1, eng, err, verdictSummary(v))
+				}
+			}
+			if err := r.Close(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

@@ -140,7 +140,7 @@ func ChildMain(payloads map[string]Payload) int {
 	if !ok || p.Run == nil {
 		return fail("no payload %q", spec.Payload)
 	}
-	if spec.Payload != warmed && p.Warm != nil {
+	if spec.Payload != warmed && p.Warm != nil && !p.WarmAhead {
 		warm = p.Warm()
 	}
 	if realTmp >= 0 {

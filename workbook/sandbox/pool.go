@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -14,18 +15,39 @@ type PoolOptions struct {
 	// Executable is the workbook binary to re-execute; empty means
 	// os.Executable().
 	Executable string
+	// Total, when positive, is how many children the pool starts in all;
+	// once they are taken, Run starts a fresh child per run. A pool of
+	// size 1 and Total 1 starts one child ahead of a first run.
+	Total int
 }
 
 // Pool keeps children started in advance (namespaces and private /tmp set
-// up, the payload warmed) so that a run only has to hand over its Spec. Each
-// child serves exactly one run; the pool refills in the background. A Pool
-// is safe for concurrent use.
+// up, the payload warmed) so that a run only has to hand over its Spec.
+// Each child serves exactly one run; as soon as one is taken, its filler
+// starts the next, so that the pool holds size ready children whenever
+// starting them keeps up with the runs. A Pool is safe for concurrent use.
 type Pool struct {
 	opts   PoolOptions
-	ready  chan *child
+	size   int
+	ready  chan offer
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	offered int           // children started and waiting to be taken
+	started int           // children the fillers started or are starting
+	changed chan struct{} // closed (and replaced) when offered changes
+	// exhausted is closed when every filler has stopped because Total
+	// children were started (never for a pool without Total).
+	exhausted chan struct{}
+}
+
+// offer is a started child on offer, or the error of a filler that could
+// not start one (given only to a Run already waiting).
+type offer struct {
+	c   *child
+	err error
 }
 
 // retryDelay is how long a filler waits after failing to start a child.
@@ -38,20 +60,63 @@ func NewPool(ctx context.Context, size int, opts PoolOptions) (*Pool, error) {
 		return nil, errors.New("sandbox: pool size must be at least 1")
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	p := &Pool{opts: opts, ready: make(chan *child), ctx: ctx, cancel: cancel}
-	p.wg.Add(size)
+	p := &Pool{opts: opts, size: size, ready: make(chan offer), ctx: ctx, cancel: cancel,
+		changed: make(chan struct{}), exhausted: make(chan struct{})}
+	var fillers sync.WaitGroup
+	fillers.Add(size)
+	p.wg.Add(size + 1)
 	for range size {
-		go p.fill()
+		go func() {
+			defer p.wg.Done()
+			defer fillers.Done()
+			p.fill()
+		}()
 	}
+	go func() {
+		defer p.wg.Done()
+		fillers.Wait()
+		if p.ctx.Err() == nil {
+			close(p.exhausted)
+		}
+	}()
 	return p, nil
 }
 
-// fill keeps one started child on offer until the pool closes.
+// another reports whether a filler may start one more child (Total).
+func (p *Pool) another() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.opts.Total > 0 && p.started >= p.opts.Total {
+		return false
+	}
+	p.started++
+	return true
+}
+
+// count adds d to the number of children on offer and wakes Ready.
+func (p *Pool) count(d int) {
+	p.mu.Lock()
+	p.offered += d
+	close(p.changed)
+	p.changed = make(chan struct{})
+	p.mu.Unlock()
+}
+
+// fill keeps one started child on offer until the pool closes, starting
+// the next one as soon as the previous one is taken.
 func (p *Pool) fill() {
-	defer p.wg.Done()
-	for {
+	for p.another() {
 		c, err := startChild(p.ctx, p.opts.Executable, p.opts.Payload)
 		if err != nil {
+			// A Run waiting for a child gets the error instead of
+			// waiting for the retry.
+			select {
+			case p.ready <- offer{err: err}:
+			default:
+			}
+			p.mu.Lock()
+			p.started-- // it does not count towards Total
+			p.mu.Unlock()
 			select {
 			case <-p.ctx.Done():
 				return
@@ -59,45 +124,77 @@ func (p *Pool) fill() {
 				continue
 			}
 		}
+		p.count(1)
 		select {
-		case p.ready <- c:
+		case p.ready <- offer{c: c}:
+			p.count(-1)
 		case <-p.ctx.Done():
+			p.count(-1)
 			c.discard()
-			return
-		}
-		// Refill once the run is over, so that starting the next child
-		// does not compete with the run for the CPU.
-		select {
-		case <-c.done:
-		case <-p.ctx.Done():
 			return
 		}
 	}
 }
 
-// Run runs spec in a pre-started child (or in a fresh one when none is
-// ready) and waits for its verdict. Spec.Executable is ignored.
+// Ready waits until n children (at most the pool's size) are ready to be
+// taken, or ctx is done. Long-lived callers use it to measure or to start
+// work only once the pool is warm.
+func (p *Pool) Ready(ctx context.Context, n int) error {
+	n = min(n, p.size)
+	for {
+		p.mu.Lock()
+		offered, changed := p.offered, p.changed
+		p.mu.Unlock()
+		if offered >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("sandbox: waiting for the pool: %w", ctx.Err())
+		case <-p.ctx.Done():
+			return errors.New("sandbox: pool closed")
+		case <-p.exhausted:
+			return errors.New("sandbox: the pool started its Total children")
+		}
+	}
+}
+
+// Run runs spec in a pre-started child and waits for its verdict. When no
+// child is ready it waits for the next one: every filler is then already
+// starting one, which is never slower than starting another here.
+// Spec.Executable is ignored.
 func (p *Pool) Run(ctx context.Context, spec Spec) (*Result, error) {
 	if p.ctx.Err() != nil {
 		return nil, errors.New("sandbox: pool closed")
 	}
 	for {
+		var o offer
 		select {
-		case c := <-p.ready:
-			select {
-			case <-c.done: // died while waiting
-				c.discard()
-				continue
-			default:
+		case o = <-p.ready:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("sandbox: waiting for a child: %w", ctx.Err())
+		case <-p.ctx.Done():
+			return nil, errors.New("sandbox: pool closed")
+		case <-p.exhausted:
+			// Total children were started and taken (every filler has
+			// stopped, none is offering one): a fresh child.
+			c, err := startChild(ctx, p.opts.Executable, p.opts.Payload)
+			if err != nil {
+				return nil, err
 			}
 			return c.run(ctx, spec)
+		}
+		if o.err != nil {
+			return nil, o.err
+		}
+		select {
+		case <-o.c.done: // died while waiting
+			o.c.discard()
+			continue
 		default:
 		}
-		c, err := startChild(ctx, p.opts.Executable, p.opts.Payload)
-		if err != nil {
-			return nil, err
-		}
-		return c.run(ctx, spec)
+		return o.c.run(ctx, spec)
 	}
 }
 

@@ -178,4 +178,9 @@ type Payload struct {
 	Warm func() any
 	// Run handles one request and returns the exit status.
 	Run func(warm any, request []byte) int
+	// WarmAhead says Warm is worth running only before the request
+	// arrives: a child started for the request (not warmed ahead) hands
+	// Run nil instead of running Warm, and Run prepares only what the
+	// request needs. Without it such a child runs Warm after the request.
+	WarmAhead bool
 }

@@ -391,3 +391,50 @@ func TestParentDeath(t *testing.T) {
 		unix.Close(fd)
 	}
 }
+
+// TestPoolReady: Ready returns once the pool holds its children, and the
+// pool is full again after a run took one (the filler starts the next
+// child as soon as one is taken, not when its run ends).
+func TestPoolReady(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p, err := NewPool(ctx, 2, PoolOptions{Payload: "echo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for i := range 3 {
+		if err := p.Ready(ctx, 5); err != nil { // capped at the size
+			t.Fatalf("round %d: %v", i, err)
+		}
+		r, err := p.Run(ctx, Spec{Payload: "echo", Request: []byte("r")})
+		if err != nil || string(r.Stdout) != "warm r \n" {
+			t.Fatalf("round %d: %v %+v", i, err, r)
+		}
+	}
+	p.Close()
+	if err := p.Ready(ctx, 1); err == nil {
+		t.Error("Ready after Close succeeded")
+	}
+}
+
+// TestPoolTotal: a pool with Total starts that many children in all; once
+// they are taken, Run starts a fresh child per run.
+func TestPoolTotal(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p, err := NewPool(ctx, 1, PoolOptions{Payload: "echo", Total: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for i := range 3 {
+		r, err := p.Run(ctx, Spec{Payload: "echo", Request: []byte("r")})
+		if err != nil || string(r.Stdout) != "warm r \n" {
+			t.Fatalf("run %d: %v %+v", i, err, r)
+		}
+	}
+	if err := p.Ready(ctx, 1); err == nil {
+		t.Error("Ready on a pool that started its Total succeeded")
+	}
+}

@@ -1,7 +1,11 @@
 // Package symbols holds the symbol tables of the packages an interpreted
-// program can import: the standard library as of the Go version that ran
-// `go generate` (unrestricted: os.Exit, log.Fatal and os/exec behave as in
-// Go), syscall and golang.org/x/sys/unix.
+// program can import: the standard-library packages listed in std.txt, as
+// of the Go version that ran `go generate` (unrestricted: os.Exit,
+// log.Fatal and os/exec behave as in Go), syscall and golang.org/x/sys/unix.
+// The list is trimmed to what lesson programs plausibly use, because every
+// table links its package into the workbook binary, whose size and package
+// inits every process start pays (the sandbox child's included); a program
+// importing anything else runs under the compiled engine.
 //
 // Nothing is built at process start. Each package's table is a function,
 // found by import path through a generated switch, and built only when a

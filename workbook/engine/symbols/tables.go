@@ -6,24 +6,16 @@ import "reflect"
 
 func stdTable(importPath string) (key string, build func() map[string]reflect.Value) {
 	switch importPath {
-	case "archive/tar":
-		return "archive/tar/tar", table_archive_tar
-	case "archive/zip":
-		return "archive/zip/zip", table_archive_zip
 	case "bufio":
 		return "bufio/bufio", table_bufio
 	case "bytes":
 		return "bytes/bytes", table_bytes
 	case "cmp":
 		return "cmp/cmp", table_cmp
-	case "compress/bzip2":
-		return "compress/bzip2/bzip2", table_compress_bzip2
 	case "compress/flate":
 		return "compress/flate/flate", table_compress_flate
 	case "compress/gzip":
 		return "compress/gzip/gzip", table_compress_gzip
-	case "compress/lzw":
-		return "compress/lzw/lzw", table_compress_lzw
 	case "compress/zlib":
 		return "compress/zlib/zlib", table_compress_zlib
 	case "container/heap":
@@ -36,42 +28,12 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "context/context", table_context
 	case "crypto":
 		return "crypto/crypto", table_crypto
-	case "crypto/aes":
-		return "crypto/aes/aes", table_crypto_aes
-	case "crypto/cipher":
-		return "crypto/cipher/cipher", table_crypto_cipher
-	case "crypto/des":
-		return "crypto/des/des", table_crypto_des
-	case "crypto/dsa":
-		return "crypto/dsa/dsa", table_crypto_dsa
-	case "crypto/ecdh":
-		return "crypto/ecdh/ecdh", table_crypto_ecdh
-	case "crypto/ecdsa":
-		return "crypto/ecdsa/ecdsa", table_crypto_ecdsa
-	case "crypto/ed25519":
-		return "crypto/ed25519/ed25519", table_crypto_ed25519
-	case "crypto/elliptic":
-		return "crypto/elliptic/elliptic", table_crypto_elliptic
-	case "crypto/fips140":
-		return "crypto/fips140/fips140", table_crypto_fips140
-	case "crypto/hkdf":
-		return "crypto/hkdf/hkdf", table_crypto_hkdf
 	case "crypto/hmac":
 		return "crypto/hmac/hmac", table_crypto_hmac
-	case "crypto/hpke":
-		return "crypto/hpke/hpke", table_crypto_hpke
 	case "crypto/md5":
 		return "crypto/md5/md5", table_crypto_md5
-	case "crypto/mlkem":
-		return "crypto/mlkem/mlkem", table_crypto_mlkem
-	case "crypto/pbkdf2":
-		return "crypto/pbkdf2/pbkdf2", table_crypto_pbkdf2
 	case "crypto/rand":
 		return "crypto/rand/rand", table_crypto_rand
-	case "crypto/rc4":
-		return "crypto/rc4/rc4", table_crypto_rc4
-	case "crypto/rsa":
-		return "crypto/rsa/rsa", table_crypto_rsa
 	case "crypto/sha1":
 		return "crypto/sha1/sha1", table_crypto_sha1
 	case "crypto/sha256":
@@ -82,36 +44,8 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "crypto/sha512/sha512", table_crypto_sha512
 	case "crypto/subtle":
 		return "crypto/subtle/subtle", table_crypto_subtle
-	case "crypto/tls":
-		return "crypto/tls/tls", table_crypto_tls
-	case "crypto/x509":
-		return "crypto/x509/x509", table_crypto_x509
-	case "crypto/x509/pkix":
-		return "crypto/x509/pkix/pkix", table_crypto_x509_pkix
-	case "database/sql":
-		return "database/sql/sql", table_database_sql
-	case "database/sql/driver":
-		return "database/sql/driver/driver", table_database_sql_driver
-	case "debug/buildinfo":
-		return "debug/buildinfo/buildinfo", table_debug_buildinfo
-	case "debug/dwarf":
-		return "debug/dwarf/dwarf", table_debug_dwarf
-	case "debug/elf":
-		return "debug/elf/elf", table_debug_elf
-	case "debug/gosym":
-		return "debug/gosym/gosym", table_debug_gosym
-	case "debug/macho":
-		return "debug/macho/macho", table_debug_macho
-	case "debug/pe":
-		return "debug/pe/pe", table_debug_pe
-	case "debug/plan9obj":
-		return "debug/plan9obj/plan9obj", table_debug_plan9obj
 	case "encoding":
 		return "encoding/encoding", table_encoding
-	case "encoding/ascii85":
-		return "encoding/ascii85/ascii85", table_encoding_ascii85
-	case "encoding/asn1":
-		return "encoding/asn1/asn1", table_encoding_asn1
 	case "encoding/base32":
 		return "encoding/base32/base32", table_encoding_base32
 	case "encoding/base64":
@@ -120,52 +54,18 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "encoding/binary/binary", table_encoding_binary
 	case "encoding/csv":
 		return "encoding/csv/csv", table_encoding_csv
-	case "encoding/gob":
-		return "encoding/gob/gob", table_encoding_gob
 	case "encoding/hex":
 		return "encoding/hex/hex", table_encoding_hex
 	case "encoding/json":
 		return "encoding/json/json", table_encoding_json
-	case "encoding/pem":
-		return "encoding/pem/pem", table_encoding_pem
 	case "encoding/xml":
 		return "encoding/xml/xml", table_encoding_xml
 	case "errors":
 		return "errors/errors", table_errors
-	case "expvar":
-		return "expvar/expvar", table_expvar
 	case "flag":
 		return "flag/flag", table_flag
 	case "fmt":
 		return "fmt/fmt", table_fmt
-	case "go/ast":
-		return "go/ast/ast", table_go_ast
-	case "go/build":
-		return "go/build/build", table_go_build
-	case "go/build/constraint":
-		return "go/build/constraint/constraint", table_go_build_constraint
-	case "go/constant":
-		return "go/constant/constant", table_go_constant
-	case "go/doc":
-		return "go/doc/doc", table_go_doc
-	case "go/doc/comment":
-		return "go/doc/comment/comment", table_go_doc_comment
-	case "go/format":
-		return "go/format/format", table_go_format
-	case "go/importer":
-		return "go/importer/importer", table_go_importer
-	case "go/parser":
-		return "go/parser/parser", table_go_parser
-	case "go/printer":
-		return "go/printer/printer", table_go_printer
-	case "go/scanner":
-		return "go/scanner/scanner", table_go_scanner
-	case "go/token":
-		return "go/token/token", table_go_token
-	case "go/types":
-		return "go/types/types", table_go_types
-	case "go/version":
-		return "go/version/version", table_go_version
 	case "hash":
 		return "hash/hash", table_hash
 	case "hash/adler32":
@@ -182,22 +82,6 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "html/html", table_html
 	case "html/template":
 		return "html/template/template", table_html_template
-	case "image":
-		return "image/image", table_image
-	case "image/color":
-		return "image/color/color", table_image_color
-	case "image/color/palette":
-		return "image/color/palette/palette", table_image_color_palette
-	case "image/draw":
-		return "image/draw/draw", table_image_draw
-	case "image/gif":
-		return "image/gif/gif", table_image_gif
-	case "image/jpeg":
-		return "image/jpeg/jpeg", table_image_jpeg
-	case "image/png":
-		return "image/png/png", table_image_png
-	case "index/suffixarray":
-		return "index/suffixarray/suffixarray", table_index_suffixarray
 	case "io":
 		return "io/io", table_io
 	case "io/fs":
@@ -210,8 +94,6 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "log/log", table_log
 	case "log/slog":
 		return "log/slog/slog", table_log_slog
-	case "log/syslog":
-		return "log/syslog/syslog", table_log_syslog
 	case "maps":
 		return "maps/maps", table_maps
 	case "math":
@@ -226,42 +108,12 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "math/rand/rand", table_math_rand
 	case "math/rand/v2":
 		return "math/rand/v2/rand", table_math_rand_v2
-	case "mime":
-		return "mime/mime", table_mime
-	case "mime/multipart":
-		return "mime/multipart/multipart", table_mime_multipart
-	case "mime/quotedprintable":
-		return "mime/quotedprintable/quotedprintable", table_mime_quotedprintable
 	case "net":
 		return "net/net", table_net
 	case "net/http":
 		return "net/http/http", table_net_http
-	case "net/http/cgi":
-		return "net/http/cgi/cgi", table_net_http_cgi
-	case "net/http/cookiejar":
-		return "net/http/cookiejar/cookiejar", table_net_http_cookiejar
-	case "net/http/fcgi":
-		return "net/http/fcgi/fcgi", table_net_http_fcgi
-	case "net/http/httptest":
-		return "net/http/httptest/httptest", table_net_http_httptest
-	case "net/http/httptrace":
-		return "net/http/httptrace/httptrace", table_net_http_httptrace
-	case "net/http/httputil":
-		return "net/http/httputil/httputil", table_net_http_httputil
-	case "net/http/pprof":
-		return "net/http/pprof/pprof", table_net_http_pprof
-	case "net/mail":
-		return "net/mail/mail", table_net_mail
 	case "net/netip":
 		return "net/netip/netip", table_net_netip
-	case "net/rpc":
-		return "net/rpc/rpc", table_net_rpc
-	case "net/rpc/jsonrpc":
-		return "net/rpc/jsonrpc/jsonrpc", table_net_rpc_jsonrpc
-	case "net/smtp":
-		return "net/smtp/smtp", table_net_smtp
-	case "net/textproto":
-		return "net/textproto/textproto", table_net_textproto
 	case "net/url":
 		return "net/url/url", table_net_url
 	case "os":
@@ -280,18 +132,10 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "reflect/reflect", table_reflect
 	case "regexp":
 		return "regexp/regexp", table_regexp
-	case "regexp/syntax":
-		return "regexp/syntax/syntax", table_regexp_syntax
 	case "runtime":
 		return "runtime/runtime", table_runtime
 	case "runtime/debug":
 		return "runtime/debug/debug", table_runtime_debug
-	case "runtime/metrics":
-		return "runtime/metrics/metrics", table_runtime_metrics
-	case "runtime/pprof":
-		return "runtime/pprof/pprof", table_runtime_pprof
-	case "runtime/trace":
-		return "runtime/trace/trace", table_runtime_trace
 	case "slices":
 		return "slices/slices", table_slices
 	case "sort":
@@ -306,26 +150,12 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "sync/sync", table_sync
 	case "sync/atomic":
 		return "sync/atomic/atomic", table_sync_atomic
-	case "testing":
-		return "testing/testing", table_testing
-	case "testing/fstest":
-		return "testing/fstest/fstest", table_testing_fstest
-	case "testing/iotest":
-		return "testing/iotest/iotest", table_testing_iotest
-	case "testing/quick":
-		return "testing/quick/quick", table_testing_quick
-	case "testing/slogtest":
-		return "testing/slogtest/slogtest", table_testing_slogtest
-	case "testing/synctest":
-		return "testing/synctest/synctest", table_testing_synctest
 	case "text/scanner":
 		return "text/scanner/scanner", table_text_scanner
 	case "text/tabwriter":
 		return "text/tabwriter/tabwriter", table_text_tabwriter
 	case "text/template":
 		return "text/template/template", table_text_template
-	case "text/template/parse":
-		return "text/template/parse/parse", table_text_template_parse
 	case "time":
 		return "time/time", table_time
 	case "unicode":
