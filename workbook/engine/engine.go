@@ -279,6 +279,12 @@ func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
 		why = "yaegi failed: " + firstLine(v.Message)
 	case Panicked:
 		why = "the program panicked under yaegi, whose panic messages differ from Go's"
+	case Exited:
+		if bytes.Contains(v.Stderr, []byte("github.com/traefik/yaegi/interp.")) {
+			// A fatal runtime error (a deadlock, say) whose trace is the
+			// interpreter's: the compiler's trace points at the program.
+			why = "yaegi stopped with " + firstLine(string(v.Stderr)) + ", traced inside the interpreter"
+		}
 	}
 	if why == "" {
 		return v, nil

@@ -168,7 +168,7 @@ func TestYaegiEngine(t *testing.T) {
 				t.Errorf("%s stdout %q stderr %q", verdictSummary(v), v.Stdout, v.Stderr)
 			}
 		}},
-		{"timeout", "select {}", nil, func(t *testing.T, v *Verdict) {
+		{"timeout", "for {\n}", nil, func(t *testing.T, v *Verdict) {
 			if v.End != TimedOut {
 				t.Errorf("%s", verdictSummary(v))
 			}
@@ -394,5 +394,37 @@ func TestEarlyChild(t *testing.T) {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// TestDeadlockFallsBack: a deadlock stops the interpreter with a Go runtime
+// trace of yaegi's own frames; auto runs the program compiled, whose trace
+// points at the Markdown line.
+func TestDeadlockFallsBack(t *testing.T) {
+	r, err := New(Options{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	p := program("ch := make(chan int)\nch <- 1")
+
+	v, err := r.Run(context.Background(), Request{Program: p, Engine: Yaegi, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.End != Exited || v.ExitCode != 2 || !strings.Contains(string(v.Stderr), "all goroutines are asleep") {
+		t.Errorf("engine yaegi: %s stderr %q", verdictSummary(v), v.Stderr)
+	}
+
+	if r.compiled.tc.path == "" {
+		t.Skip("no go toolchain on PATH")
+	}
+	v, err = r.Run(context.Background(), Request{Program: p, Engine: Auto, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Engine != Compiled || v.End != Exited || v.ExitCode != 2 ||
+		!strings.Contains(v.Fallback, "deadlock") || !strings.Contains(string(v.Stderr), "lesson.md:11") {
+		t.Errorf("engine auto: %s fallback %q stderr %q", verdictSummary(v), v.Fallback, v.Stderr)
 	}
 }

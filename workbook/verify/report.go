@@ -7,16 +7,17 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ppworkbook/workbook/workbook/check"
 )
 
 // ansi matches the colour escapes that check puts in Detail.
-var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+var ansi = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\x1b\\[[0-9;]*m") })
 
 // plain removes colour escapes.
-func plain(s string) string { return ansi.ReplaceAllString(s, "") }
+func plain(s string) string { return ansi().ReplaceAllString(s, "") }
 
 func ms(d time.Duration) int64 { return d.Milliseconds() }
 

@@ -108,10 +108,6 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "math/rand/rand", table_math_rand
 	case "math/rand/v2":
 		return "math/rand/v2/rand", table_math_rand_v2
-	case "net":
-		return "net/net", table_net
-	case "net/http":
-		return "net/http/http", table_net_http
 	case "net/netip":
 		return "net/netip/netip", table_net_netip
 	case "net/url":
@@ -122,8 +118,6 @@ func stdTable(importPath string) (key string, build func() map[string]reflect.Va
 		return "os/exec/exec", table_os_exec
 	case "os/signal":
 		return "os/signal/signal", table_os_signal
-	case "os/user":
-		return "os/user/user", table_os_user
 	case "path":
 		return "path/path", table_path
 	case "path/filepath":
