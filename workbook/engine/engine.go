@@ -268,24 +268,7 @@ func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
 		return x.fallback(ctx, req, a.route)
 	}
 	v := x.yaegi(ctx, req, a)
-	why := ""
-	switch v.End {
-	case BuildFailed:
-		why = "yaegi could not compile it"
-		if len(v.Diagnostics) > 0 {
-			why += ": " + v.Diagnostics[0].Msg
-		}
-	case EngineError:
-		why = "yaegi failed: " + firstLine(v.Message)
-	case Panicked:
-		why = "the program panicked under yaegi, whose panic messages differ from Go's"
-	case Exited:
-		if bytes.Contains(v.Stderr, []byte("github.com/traefik/yaegi/interp.")) {
-			// A fatal runtime error (a deadlock, say) whose trace is the
-			// interpreter's: the compiler's trace points at the program.
-			why = "yaegi stopped with " + firstLine(string(v.Stderr)) + ", traced inside the interpreter"
-		}
-	}
+	why := fallbackReason(v)
 	if why == "" {
 		return v, nil
 	}
@@ -305,6 +288,30 @@ func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
 		c.Fallback = ""
 	}
 	return c, nil
+}
+
+// fallbackReason says why auto should not keep yaegi's verdict v (and run
+// the program compiled instead), or "" when v stands.
+func fallbackReason(v *Verdict) string {
+	switch v.End {
+	case BuildFailed:
+		why := "yaegi could not compile it"
+		if len(v.Diagnostics) > 0 {
+			why += ": " + v.Diagnostics[0].Msg
+		}
+		return why
+	case EngineError:
+		return "yaegi failed: " + firstLine(v.Message)
+	case Panicked:
+		return "the program panicked under yaegi, whose panic messages differ from Go's"
+	case Exited:
+		if bytes.Contains(v.Stderr, []byte("github.com/traefik/yaegi/interp.")) {
+			// A fatal runtime error (a deadlock, say) whose trace is the
+			// interpreter's: the compiler's trace points at the program.
+			return "yaegi stopped with " + firstLine(string(v.Stderr)) + ", traced inside the interpreter"
+		}
+	}
+	return ""
 }
 
 // fallback runs req on the compiled engine, recording why.
