@@ -1,8 +1,7 @@
 package check
 
 import (
-	"flag"
-	"os"
+	goldenfile "github.com/ppworkbook/workbook/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,25 +9,10 @@ import (
 	"github.com/ppworkbook/workbook/lessons"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/NAME, or rewrites it with -update.
+// golden compares got with the golden file NAME (see internal/golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 func TestDiffGolden(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	goldenfile "github.com/ppworkbook/workbook/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,8 +19,6 @@ import (
 	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/progress"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // t0 is the fake clock of every test.
 var t0 = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
@@ -163,26 +162,10 @@ func (f *fixture) state() *progress.State {
 	return s
 }
 
-// golden compares got with testdata/golden/name (rewritten with -update).
+// golden compares got with the golden file NAME (see internal/golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it)\n--- got:\n%s\n--- want:\n%s", path, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 const greetSolved = "package main\n\nimport \"fmt\"\n\n// " + markPass + "\nfunc main() { fmt.Println(\"hello, workbook\") }\n"

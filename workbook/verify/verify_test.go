@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
+	goldenfile "github.com/ppworkbook/workbook/internal/golden"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,24 +19,10 @@ import (
 	"github.com/ppworkbook/workbook/workbook/engine"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
+// golden compares got with the golden file NAME (see internal/golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 // fakeRunner answers from a table keyed by program name, and records the
