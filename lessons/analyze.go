@@ -101,11 +101,14 @@ func (u *unit) stmtFacts(f *ast.File) {
 		switch s := s.(type) {
 		case *ast.AssignStmt:
 			if s.Tok == token.DEFINE {
+				var names []string
 				for _, l := range s.Lhs {
 					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
 						u.defs[id.Name] = true
+						names = append(names, id.Name)
 					}
 				}
+				u.short = append(u.short, names)
 			}
 		case *ast.DeclStmt:
 			if g, ok := s.Decl.(*ast.GenDecl); ok {
@@ -114,9 +117,11 @@ func (u *unit) stmtFacts(f *ast.File) {
 					case *ast.ValueSpec:
 						for _, id := range sp.Names {
 							u.defs[id.Name] = true
+							u.declared = append(u.declared, id.Name)
 						}
 					case *ast.TypeSpec:
 						u.defs[sp.Name.Name] = true
+						u.declared = append(u.declared, sp.Name.Name)
 					}
 				}
 			}

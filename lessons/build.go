@@ -3,6 +3,7 @@ package lessons
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -215,13 +216,36 @@ func (b *builder) infer(blocks []*fence) error {
 	var roots, helpers []*unit
 	var stmtProgs []*progBuilder
 	defs := map[*progBuilder]map[string]bool{}
+	var prevRoot *unit // the latest root unit, continued or not
 	for _, u := range live {
 		if !u.root() {
 			helpers = append(helpers, u)
 			continue
 		}
+		prev := prevRoot
+		prevRoot = u
 		if u.kind == unitStmts {
-			if pb := continued(u, stmtProgs, defs); pb != nil {
+			pb := continued(u, stmtProgs, defs)
+			if pb == nil && prev != nil && b.setupFor(prev, u, membersOf(progOf, progOf[prev]), defs[progOf[prev]]) {
+				pb = progOf[prev]
+			}
+			if pb != nil && b.aside(u, membersOf(progOf, pb)) {
+				sec := b.innermost(u.line())
+				frag := fragments[sec]
+				if frag == nil {
+					frag = &progBuilder{target: &target{}, inferred: true, fragment: true}
+					fragments[sec] = frag
+					newProgs = append(newProgs, frag)
+				}
+				reason := fmt.Sprintf("the snippet at line %d continues the example at line %d after its expected output, with none of its own (an aside)", u.line(), rootOf[pb].line())
+				if frag.skipReason != "" {
+					reason = frag.skipReason + "; " + reason
+				}
+				frag.skipReason = reason
+				use(frag, u)
+				continue
+			}
+			if pb != nil {
 				use(pb, u)
 				for n := range u.defs {
 					defs[pb][n] = true
@@ -323,6 +347,86 @@ func continued(u *unit, progs []*progBuilder, defs map[*progBuilder]map[string]b
 		}
 	}
 	return nil
+}
+
+// setupFor reports whether the statements unit u continues the program pb
+// of prev, the root unit just before it, because prev's program is a setup
+// step: statements in the same innermost section that print nothing, with
+// no expectation or input fence between them and u, which u can follow
+// without redeclaring what they define (defs).
+func (b *builder) setupFor(prev, u *unit, members []*unit, defs map[string]bool) bool {
+	if prev.kind != unitStmts || defs == nil || b.innermost(prev.line()) != b.innermost(u.line()) {
+		return false
+	}
+	for _, pu := range members {
+		if pu.refs["fmt"] || pu.refs["print"] || pu.refs["println"] {
+			return false
+		}
+	}
+	end := prev.blocks[len(prev.blocks)-1].closeLine
+	for _, f := range b.fences {
+		if (f.kind == kindOutput || f.kind == kindInput) && f.Line > end && f.Line < u.line() {
+			return false
+		}
+	}
+	for _, names := range u.short {
+		fresh := false
+		for _, n := range names {
+			fresh = fresh || !defs[n]
+		}
+		if !fresh {
+			return false
+		}
+	}
+	for _, n := range u.declared {
+		if defs[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// aside reports whether the statements unit u, which continues the
+// program made of members, is an aside rather than a next step: it lies
+// in another innermost section than all of them, after an expected output
+// of theirs, and nothing shows what it prints (no output fence before the
+// next Go block, no "// Output:" comment).
+func (b *builder) aside(u *unit, members []*unit) bool {
+	sec := b.innermost(u.line())
+	first := u.line()
+	for _, m := range members {
+		if b.innermost(m.line()) == sec {
+			return false
+		}
+		first = min(first, m.line())
+	}
+	if strings.Contains(u.code(), "Output:") {
+		return false
+	}
+	shown := false
+	end := u.blocks[len(u.blocks)-1].closeLine
+	for _, f := range b.fences {
+		switch {
+		case f.kind == kindOutput && f.Line > first && f.Line < u.line():
+			shown = true
+		case f.Line > end && f.kind == kindGo:
+			return shown
+		case f.Line > end && f.kind == kindOutput:
+			return false
+		}
+	}
+	return shown
+}
+
+// membersOf lists the units progOf gives to pb.
+func membersOf(progOf map[*unit]*progBuilder, pb *progBuilder) []*unit {
+	var out []*unit
+	for u, p := range progOf {
+		if p == pb {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // userFor finds the root of the program a helper joins because the program
@@ -599,6 +703,68 @@ func (b *builder) apply(pb *progBuilder) error {
 		t.untilLine = v.line
 	}
 	return nil
+}
+
+// transcriptExits reads the expected exit status of an inferred program
+// that sets no exit= and runs from a shell transcript below it (before the
+// next Go block) that runs the program (`$ go run ...` or `$ ./NAME`) and
+// then shows the status: a line `$ echo $?` followed by a number (any
+// non-zero status after `go run`, which exits with 1 whatever the program's
+// status was).
+func (b *builder) transcriptExits() error {
+	var above *fence
+	for _, f := range b.fences {
+		switch {
+		case f.kind == kindGo:
+			above = f
+			continue
+		case f.kind != kindShell || above == nil:
+			continue
+		}
+		pb := b.byFence[above]
+		t := pb.target
+		if !pb.inferred || pb.exercise != "" || t.mode != ModeRun {
+			continue
+		}
+		if _, ok := t.settings["exit"]; ok {
+			continue
+		}
+		if n, ok := echoedStatus(f.Code); ok {
+			t.expect.Exit = n
+		}
+	}
+	return nil
+}
+
+// echoedStatus finds, in a shell transcript, the status that `$ echo $?`
+// prints after a command that runs a Go program.
+func echoedStatus(text string) (int, bool) {
+	lines := strings.Split(text, "\n")
+	ran := "" // the command that ran the program, if the last one did
+	for i, l := range lines {
+		cmd, ok := strings.CutPrefix(strings.TrimSpace(l), "$ ")
+		if !ok {
+			continue
+		}
+		cmd = strings.TrimSpace(cmd)
+		switch {
+		case strings.HasPrefix(cmd, "go run "), strings.HasPrefix(cmd, "./"):
+			ran = cmd
+		case cmd == "echo $?" && ran != "" && i+1 < len(lines):
+			n, err := strconv.Atoi(strings.TrimSpace(lines[i+1]))
+			if err != nil || n < 0 || n > 255 {
+				return 0, false
+			}
+			if n != 0 && strings.HasPrefix(ran, "go run ") {
+				// go run exits with 1 whatever the program's status.
+				return ExitNonZero, true
+			}
+			return n, true
+		default:
+			ran = ""
+		}
+	}
+	return 0, false
 }
 
 // attach gives each output, input and hint fence to its program: the one

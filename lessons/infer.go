@@ -30,6 +30,8 @@ type unit struct {
 	refs     map[string]bool // identifiers it mentions (not selected fields)
 	defs     map[string]bool // statements: names defined at the top level
 	free     []string        // statements: names used but not declared
+	short    [][]string      // statements: the names left of each top-level :=
+	declared []string        // statements: names a top-level var, const or type declares
 	decls    []decl          // declarations that a later one can replace
 	fragment string          // why it cannot be completed; "" when it can
 }

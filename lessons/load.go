@@ -93,7 +93,7 @@ func Parse(file string, data []byte) (*Document, error) {
 		}
 	}
 	b := &builder{file: file, fences: s.fences, sections: doc.Sections, lastLine: t.lastLine(), defaults: doc.Defaults}
-	for _, step := range []func() error{b.group, b.settle, b.attach} {
+	for _, step := range []func() error{b.group, b.settle, b.attach, b.transcriptExits} {
 		if err := step(); err != nil {
 			return nil, err
 		}
