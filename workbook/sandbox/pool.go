@@ -36,6 +36,7 @@ type Pool struct {
 
 	mu      sync.Mutex
 	offered int           // children started and waiting to be taken
+	running int           // children taken from the pool whose run is not over
 	started int           // children the fillers started or are starting
 	changed chan struct{} // closed (and replaced) when offered changes
 	// exhausted is closed when every filler has stopped because Total
@@ -127,11 +128,56 @@ func (p *Pool) fill() {
 		p.count(1)
 		select {
 		case p.ready <- offer{c: c}:
-			p.count(-1)
+			p.taken()
 		case <-p.ctx.Done():
 			p.count(-1)
 			c.discard()
 			return
+		}
+		if !p.waitToRefill() {
+			return
+		}
+	}
+}
+
+// taken records that a child offered by the pool was taken for a run.
+func (p *Pool) taken() {
+	p.mu.Lock()
+	p.offered--
+	p.running++
+	close(p.changed)
+	p.changed = make(chan struct{})
+	p.mu.Unlock()
+}
+
+// finished records that the run of a child taken from the pool is over.
+func (p *Pool) finished() {
+	p.mu.Lock()
+	p.running--
+	close(p.changed)
+	p.changed = make(chan struct{})
+	p.mu.Unlock()
+}
+
+// waitToRefill waits until a filler whose child was taken should start the
+// next one: at once when no other child is ready (the pool is drained, and
+// requests are waiting or will be), otherwise once no run is in flight, so
+// that starting a child does not compete with a run for the CPU and the
+// run's latency stays that of a ready child. It returns false when the
+// pool is closed.
+func (p *Pool) waitToRefill() bool {
+	for {
+		p.mu.Lock()
+		now := p.offered == 0 || p.running == 0
+		changed := p.changed
+		p.mu.Unlock()
+		if now {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-p.ctx.Done():
+			return false
 		}
 	}
 }
@@ -191,10 +237,13 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (*Result, error) {
 		select {
 		case <-o.c.done: // died while waiting
 			o.c.discard()
+			p.finished()
 			continue
 		default:
 		}
-		return o.c.run(ctx, spec)
+		res, err := o.c.run(ctx, spec)
+		p.finished()
+		return res, err
 	}
 }
 
