@@ -197,7 +197,9 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
 	// The duration history only orders the work: without it (no cache
 	// directory, a corrupt file) verify runs the same, in another order.
-	if path, err := historyPath(env); err == nil {
+	// When every run starts at once there is nothing to order, and a small
+	// verify (a watch loop, a single page) skips reading and writing it.
+	if path, err := historyPath(env); err == nil && len(items)*f.count > f.jobs {
 		opts.History, _ = verify.OpenHistory(path)
 	}
 	var report func(verify.Result)
