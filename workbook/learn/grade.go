@@ -102,11 +102,11 @@ func grade(ctx context.Context, c Checker, cat *catalog, dirs []string, jobs int
 }
 
 // studentWorkDir returns the work dir inside a student's directory: the
-// directory itself, or its "workbook" folder when the student handed in the
-// folder holding their work dir (a repository, say).
+// directory itself, or its DefaultWorkDir folder when the student handed
+// in the folder holding their work dir (a repository, say).
 func studentWorkDir(dir string) string {
 	dir = filepath.Clean(dir)
-	inner := filepath.Join(dir, "workbook")
+	inner := filepath.Join(dir, DefaultWorkDir)
 	if !exists(filepath.Join(dir, "go.mod")) && exists(filepath.Join(inner, "go.mod")) {
 		return inner
 	}

@@ -104,12 +104,12 @@ func TestStudentWorkDir(t *testing.T) {
 		}
 	}
 	mk(filepath.Join(root, "ann", "go.mod"))
-	mk(filepath.Join(root, "ben", "workbook", "go.mod"))
+	mk(filepath.Join(root, "ben", DefaultWorkDir, "go.mod"))
 	mk(filepath.Join(root, "cid", "go.mod"))
-	mk(filepath.Join(root, "cid", "workbook", "go.mod"))
+	mk(filepath.Join(root, "cid", DefaultWorkDir, "go.mod"))
 	tests := []struct{ dir, want string }{
 		{"ann", "ann"},
-		{"ben", filepath.Join("ben", "workbook")},
+		{"ben", filepath.Join("ben", DefaultWorkDir)},
 		{"cid", "cid"},
 		{"dan", "dan"},
 	}

@@ -22,6 +22,12 @@ import (
 	"github.com/ppworkbook/workbook/workbook/progress"
 )
 
+// DefaultWorkDir is the learner's work directory, relative to the current
+// directory, when neither --dir nor $WORKBOOK_DIR names one. It is not
+// "workbook": run from the workbook's own repository, that is a source
+// directory.
+const DefaultWorkDir = "workbook-exercises"
+
 // Title is the name of the embedded workbook.
 const Title = "The Processes & Pipes workbook"
 
@@ -164,7 +170,7 @@ type globalFlags struct {
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.lessons, "lessons", g.lessons, "use the lessons in `DIR` instead of the built-in ones (default $WORKBOOK_LESSONS)")
-	fs.StringVar(&g.dir, "dir", g.dir, "your work directory `DIR` (default ./workbook, or $WORKBOOK_DIR)")
+	fs.StringVar(&g.dir, "dir", g.dir, "your work directory `DIR` (default ./"+DefaultWorkDir+", or $WORKBOOK_DIR)")
 	fs.StringVar(&g.color, "color", g.color, "colour: auto, always or never")
 }
 
@@ -294,7 +300,7 @@ func help(stdout, stderr io.Writer, args []string) int {
 		fmt.Fprintf(tw, "  workbook %s %s\t%s\n", name, c.args, c.short)
 	}
 	tw.Flush()
-	fmt.Fprint(stdout, "\nThe work directory is ./workbook unless --dir or $WORKBOOK_DIR says otherwise;\nthe lessons are the built-in ones unless --lessons or $WORKBOOK_LESSONS says otherwise.\n\"workbook help COMMAND\" shows a command's flags.\n")
+	fmt.Fprint(stdout, "\nThe work directory is ./"+DefaultWorkDir+" unless --dir or $WORKBOOK_DIR says otherwise;\nthe lessons are the built-in ones unless --lessons or $WORKBOOK_LESSONS says otherwise.\n\"workbook help COMMAND\" shows a command's flags.\n")
 	return 0
 }
 
@@ -328,7 +334,7 @@ func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
 		dir = env.WorkDir
 	}
 	if dir == "" {
-		dir = "workbook"
+		dir = DefaultWorkDir
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -445,3 +445,28 @@ func TestParseInterspersed(t *testing.T) {
 		}
 	}
 }
+
+// TestInitRefusesForeignDirectory: init never fills a directory that holds
+// someone else's files (a project's source directory named like the default
+// work dir, say) with exercises and a go.mod.
+func TestInitRefusesForeignDirectory(t *testing.T) {
+	f := newFixture(t)
+	if err := os.MkdirAll(f.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(f.dir, "engine.go")
+	if err := os.WriteFile(src, []byte("package engine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := f.run("init")
+	if code == 0 || !strings.Contains(errOut, "is not a workbook work directory") {
+		t.Fatalf("init in a foreign directory: status %d, stderr:\n%s", code, errOut)
+	}
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("init wrote into the foreign directory: %d entries", len(entries))
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/progress"
 )
 
 // The module the work dir's go.mod requires, so that programs using
@@ -42,6 +43,29 @@ func (w workDir) Exists() bool {
 	return err == nil && fi.IsDir()
 }
 
+// checkOwn refuses a directory that holds files but is not a work dir (no
+// go.mod of ours, no progress file, no exercise folder): a source directory
+// of some project, say, which init would fill with exercises and a go.mod
+// of its own.
+func (w workDir) checkOwn(c *catalog) error {
+	entries, err := os.ReadDir(w.Dir)
+	if err != nil || len(entries) == 0 {
+		return nil // absent or empty: init creates it
+	}
+	if mod, err := os.ReadFile(filepath.Join(w.Dir, "go.mod")); err == nil && bytes.Equal(mod, goMod()) {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(w.Dir, progress.FileName)); err == nil {
+		return nil
+	}
+	for _, e := range c.Exercises() {
+		if _, err := os.Stat(filepath.Dir(w.File(e))); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s holds files but is not a workbook work directory; choose another one with --dir DIR (or $WORKBOOK_DIR)", w.Dir)
+}
+
 // initResult says what init did.
 type initResult struct {
 	Written []string // files created
@@ -52,6 +76,9 @@ type initResult struct {
 // work dir. A file that exists is never overwritten.
 func (w workDir) Init(c *catalog) (initResult, error) {
 	var res initResult
+	if err := w.checkOwn(c); err != nil {
+		return res, err
+	}
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return res, fmt.Errorf("creating the work directory: %w", err)
 	}
