@@ -11,8 +11,6 @@ import (
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -89,7 +87,12 @@ func renderMarkdown(w io.Writer, src []byte, doc *lessons.Document, p palette, w
 			}
 		}
 	}
-	md := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList))
+	// Core CommonMark only: goldmark's extension package (tables, task
+	// lists) compiles its regexps at every process start, the sandbox
+	// children's included (about 1 ms each, measured: docs/performance.md).
+	// A table is then a paragraph of "|" lines, which tableLines shows as
+	// written.
+	md := goldmark.New()
 	root := md.Parser().Parse(text.NewReader(src))
 	lines := r.blocks(root, width, true)
 	if doc != nil && doc.Title != "" && !hasLevel1(doc) {
@@ -180,6 +183,9 @@ func (r *renderer) block(n ast.Node, width int) []string {
 			return []string{r.p.H3(strings.Repeat("#", n.Level-2) + " " + t)}
 		}
 	case *ast.Paragraph, *ast.TextBlock:
+		if rows := r.tableLines(n); rows != nil {
+			return rows
+		}
 		return r.wrap(r.inlines(n, nil), width)
 	case *ast.List:
 		return r.list(n, width)
@@ -216,8 +222,6 @@ func (r *renderer) block(n ast.Node, width int) []string {
 		return nil
 	case *ast.ThematicBreak:
 		return []string{r.p.Dim(strings.Repeat("─", width))}
-	case *east.Table:
-		return r.table(n)
 	}
 	return r.blocks(n, width, true)
 }
@@ -287,42 +291,25 @@ func (r *renderer) code(lines *text.Segments, lang string, prog *lessons.Program
 	return out
 }
 
-func (r *renderer) table(t *east.Table) []string {
-	var rows [][]string
-	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
-		var cells []string
-		for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
-			cells = append(cells, r.plain(cell))
-		}
-		rows = append(rows, cells)
-	}
-	var widths []int
-	for _, row := range rows {
-		for i, c := range row {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
+// tableLines returns the lines of a paragraph that is a pipe table (every
+// line starts with "|"), as written and indented, with the delimiter row
+// dimmed; nil for any other paragraph.
+func (r *renderer) tableLines(n ast.Node) []string {
+	segs := n.Lines()
+	if segs.Len() < 2 {
+		return nil
 	}
 	var out []string
-	for ri, row := range rows {
-		var parts []string
-		for i, c := range row {
-			cell := c + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-			if ri == 0 {
-				cell = r.p.Strong(cell)
-			}
-			parts = append(parts, cell)
+	for i := 0; i < segs.Len(); i++ {
+		seg := segs.At(i)
+		l := strings.TrimSpace(string(seg.Value(r.src)))
+		if !strings.HasPrefix(l, "|") {
+			return nil
 		}
-		out = append(out, "  "+strings.Join(parts, r.p.Dim(" │ ")))
-		if ri == 0 {
-			var seps []string
-			for _, w := range widths {
-				seps = append(seps, strings.Repeat("─", w))
-			}
-			out = append(out, "  "+r.p.Dim(strings.Join(seps, "─┼─")))
+		if strings.Trim(l, "|-: ") == "" {
+			l = r.p.Dim(l)
 		}
+		out = append(out, "  "+l)
 	}
 	return out
 }
@@ -376,12 +363,6 @@ func (r *renderer) inlines(n ast.Node, style func(string) string) []span {
 			out = append(out, span{text: "[image: " + r.plain(c) + "]", style: compose(style, r.p.Dim)})
 		case *ast.RawHTML:
 			// raw HTML is not shown
-		case *east.TaskCheckBox:
-			box := "[ ] "
-			if c.IsChecked {
-				box = "[x] "
-			}
-			out = append(out, span{text: box, style: style})
 		default:
 			out = append(out, r.inlines(c, style)...)
 		}
