@@ -456,18 +456,7 @@ func (b *builder) outputComment(src string) *Output {
 		}
 		// Our //line directives are comments too: go/doc must not take
 		// one for the last comment of main.
-		var comments []*ast.CommentGroup
-		for _, cg := range f.Comments {
-			var list []*ast.Comment
-			for _, c := range cg.List {
-				if !strings.HasPrefix(c.Text, "//line ") {
-					list = append(list, c)
-				}
-			}
-			if len(list) > 0 {
-				comments = append(comments, &ast.CommentGroup{List: list})
-			}
-		}
+		comments := withoutLineDirectives(f.Comments)
 		example := &ast.FuncDecl{Name: ast.NewIdent("Example"), Type: fn.Type, Body: fn.Body}
 		file := &ast.File{Name: f.Name, Decls: []ast.Decl{example}, Comments: comments}
 		exs := doc.Examples(file)
@@ -547,18 +536,7 @@ func (b *builder) examplesOutput(src string, names []string) *Output {
 	if err != nil || f == nil {
 		return nil
 	}
-	var comments []*ast.CommentGroup
-	for _, cg := range f.Comments {
-		var list []*ast.Comment
-		for _, c := range cg.List {
-			if !strings.HasPrefix(c.Text, "//line ") {
-				list = append(list, c)
-			}
-		}
-		if len(list) > 0 {
-			comments = append(comments, &ast.CommentGroup{List: list})
-		}
-	}
+	comments := withoutLineDirectives(f.Comments)
 	var decls []ast.Decl
 	for _, d := range f.Decls {
 		if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Example") {
@@ -596,6 +574,24 @@ func (b *builder) examplesOutput(src string, names []string) *Output {
 	}
 	if out != nil {
 		out.Text = text.String()
+	}
+	return out
+}
+
+// withoutLineDirectives returns the comment groups without the //line
+// directives the assembler writes, dropping groups left empty.
+func withoutLineDirectives(groups []*ast.CommentGroup) []*ast.CommentGroup {
+	var out []*ast.CommentGroup
+	for _, cg := range groups {
+		var list []*ast.Comment
+		for _, c := range cg.List {
+			if !strings.HasPrefix(c.Text, "//line ") {
+				list = append(list, c)
+			}
+		}
+		if len(list) > 0 {
+			out = append(out, &ast.CommentGroup{List: list})
+		}
 	}
 	return out
 }

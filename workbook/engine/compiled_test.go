@@ -269,15 +269,22 @@ func BenchmarkHelloSandbox(b *testing.B) {
 	}
 }
 
-// BenchmarkHelloPool is a cache-hit compiled run in a pre-started child.
-func BenchmarkHelloPool(b *testing.B) {
+// benchHelloPool is benchHello with a pool of two pre-started children,
+// closed when the benchmark ends.
+func benchHelloPool(b *testing.B) (*compiledEngine, *lessons.Program, *sandbox.Pool) {
 	c, p, _ := benchHello(b)
 	pool, err := sandbox.NewPool(context.Background(), 2, sandbox.PoolOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer pool.Close()
+	b.Cleanup(func() { pool.Close() })
 	c.pool = pool
+	return c, p, pool
+}
+
+// BenchmarkHelloPool is a cache-hit compiled run in a pre-started child.
+func BenchmarkHelloPool(b *testing.B) {
+	c, p, _ := benchHelloPool(b)
 	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		if v, _ := c.run(context.Background(), Request{Program: p}); string(v.Stdout) != "hello\n" {
@@ -289,13 +296,7 @@ func BenchmarkHelloPool(b *testing.B) {
 // BenchmarkHelloPoolIdle is BenchmarkHelloPool with the pool full before
 // each run (the wait is outside the timer): the latency a learner sees.
 func BenchmarkHelloPoolIdle(b *testing.B) {
-	c, p, _ := benchHello(b)
-	pool, err := sandbox.NewPool(context.Background(), 2, sandbox.PoolOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	c.pool = pool
+	c, p, pool := benchHelloPool(b)
 	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		b.StopTimer()
