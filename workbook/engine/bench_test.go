@@ -116,8 +116,10 @@ func BenchmarkExecCompiledHello(b *testing.B) {
 }
 
 // BenchmarkCompiledCacheHit: request to verdict for hello world on the
-// compiled engine when the binary is cached, through a Runner with a warm
-// pool (the binary is exec'd by a pre-started child).
+// compiled engine when the binary is cached, through a Runner. The sandbox
+// starts the binary directly where it may (as root); with
+// WORKBOOK_SANDBOX_ISOLATION=user+pid+mount it is exec'd by one of the
+// Runner's pre-started children instead.
 func BenchmarkCompiledCacheHit(b *testing.B) {
 	r, err := New(Options{CacheDir: b.TempDir(), Warm: 2})
 	if err != nil {

@@ -28,7 +28,9 @@ type compiledEngine struct {
 	limits    sandbox.Limits
 	maxOutput int64
 	// pool, when not nil, provides pre-started sandbox children (the
-	// Runner may share its interpreter pool: any child can exec a binary).
+	// Runner shares its interpreter pool: any child can exec a binary)
+	// where the sandbox cannot start a binary directly (see
+	// docs/sandbox.md, "Direct start of binaries").
 	pool *sandbox.Pool
 	// builds counts toolchain invocations (tests prove cache hits with it).
 	builds atomic.Int64

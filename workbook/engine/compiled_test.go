@@ -269,47 +269,6 @@ func BenchmarkHelloSandbox(b *testing.B) {
 	}
 }
 
-// benchHelloPool is benchHello with a pool of two pre-started children,
-// closed when the benchmark ends.
-func benchHelloPool(b *testing.B) (*compiledEngine, *lessons.Program, *sandbox.Pool) {
-	c, p, _ := benchHello(b)
-	pool, err := sandbox.NewPool(context.Background(), 2, sandbox.PoolOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { pool.Close() })
-	c.pool = pool
-	return c, p, pool
-}
-
-// BenchmarkHelloPool is a cache-hit compiled run in a pre-started child.
-func BenchmarkHelloPool(b *testing.B) {
-	c, p, _ := benchHelloPool(b)
-	defer reportCPU(b, cpuTime())
-	for b.Loop() {
-		if v, _ := c.run(context.Background(), Request{Program: p}); string(v.Stdout) != "hello\n" {
-			b.Fatal(verdictSummary(v))
-		}
-	}
-}
-
-// BenchmarkHelloPoolIdle is BenchmarkHelloPool with the pool full before
-// each run (the wait is outside the timer): the latency a learner sees.
-func BenchmarkHelloPoolIdle(b *testing.B) {
-	c, p, pool := benchHelloPool(b)
-	defer reportCPU(b, cpuTime())
-	for b.Loop() {
-		b.StopTimer()
-		if err := pool.Ready(context.Background(), 2); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		if v, _ := c.run(context.Background(), Request{Program: p}); string(v.Stdout) != "hello\n" {
-			b.Fatal(verdictSummary(v))
-		}
-	}
-}
-
 func TestConcurrentBuildsOfOneProgram(t *testing.T) {
 	c := newTestEngine(t)
 	p := program(`fmt.Println("same")`)

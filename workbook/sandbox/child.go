@@ -190,6 +190,15 @@ func privateTmp() (int, error) {
 // makeRunDir creates the run directory dir (which must not exist), its
 // home and tmp, and enters it.
 func makeRunDir(dir string) error {
+	if err := createRunDir(dir); err != nil {
+		return err
+	}
+	return os.Chdir(dir)
+}
+
+// createRunDir creates the run directory dir (which must not exist), its
+// home and tmp.
+func createRunDir(dir string) error {
 	if dir == "" {
 		return errors.New("no run directory given")
 	}
@@ -204,35 +213,14 @@ func makeRunDir(dir string) error {
 			return err
 		}
 	}
-	return os.Chdir(dir)
+	return nil
 }
 
-// setStdin puts the spec's input (or /dev/null) on fd 0. The input goes
-// into a memfd so that no writer has to outlive the exec.
+// setStdin puts the spec's input (or /dev/null) on fd 0.
 func setStdin(spec wireSpec) error {
-	var fd int
-	if !spec.HasStdin {
-		f, err := unix.Open("/dev/null", unix.O_RDONLY, 0)
-		if err != nil {
-			return err
-		}
-		fd = f
-	} else {
-		f, err := unix.MemfdCreate("stdin", 0)
-		if err != nil {
-			return err
-		}
-		for b := spec.Stdin; len(b) > 0; {
-			n, err := unix.Write(f, b)
-			if err != nil {
-				return err
-			}
-			b = b[n:]
-		}
-		if _, err := unix.Seek(f, 0, io.SeekStart); err != nil {
-			return err
-		}
-		fd = f
+	fd, err := openStdin(spec.Stdin, spec.HasStdin)
+	if err != nil {
+		return err
 	}
 	if err := unix.Dup2(fd, 0); err != nil {
 		return err
@@ -240,25 +228,54 @@ func setStdin(spec wireSpec) error {
 	return unix.Close(fd)
 }
 
+// openStdin returns a descriptor for a program's standard input:
+// /dev/null without input, else a memfd holding it, so that no writer has
+// to outlive the exec.
+func openStdin(input []byte, has bool) (int, error) {
+	if !has {
+		return unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	}
+	fd, err := unix.MemfdCreate("stdin", unix.MFD_CLOEXEC)
+	if err != nil {
+		return -1, err
+	}
+	for b := input; len(b) > 0; {
+		n, err := unix.Write(fd, b)
+		if err != nil {
+			unix.Close(fd)
+			return -1, err
+		}
+		b = b[n:]
+	}
+	if _, err := unix.Seek(fd, 0, io.SeekStart); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
 // setLimits applies l to this process (and so to what it execs).
 func setLimits(l Limits) error {
-	set := func(res int, cur, max uint64) error {
-		return unix.Setrlimit(res, &unix.Rlimit{Cur: cur, Max: max})
-	}
-	if err := set(unix.RLIMIT_DATA, l.MemoryBytes, l.MemoryBytes); err != nil {
-		return fmt.Errorf("RLIMIT_DATA: %w", err)
-	}
-	if err := set(unix.RLIMIT_NPROC, l.Processes, l.Processes); err != nil {
-		return fmt.Errorf("RLIMIT_NPROC: %w", err)
-	}
-	if err := set(unix.RLIMIT_FSIZE, l.FileSize, l.FileSize); err != nil {
-		return fmt.Errorf("RLIMIT_FSIZE: %w", err)
-	}
-	if err := set(unix.RLIMIT_NOFILE, l.OpenFiles, l.OpenFiles); err != nil {
-		return fmt.Errorf("RLIMIT_NOFILE: %w", err)
-	}
-	if err := set(unix.RLIMIT_CPU, l.CPUSeconds, l.CPUSeconds+1); err != nil {
-		return fmt.Errorf("RLIMIT_CPU: %w", err)
+	return applyLimits(l, unix.Setrlimit)
+}
+
+// applyLimits sets each limit of l through set (setrlimit on this
+// process, or prlimit on another).
+func applyLimits(l Limits, set func(resource int, lim *unix.Rlimit) error) error {
+	for _, r := range []struct {
+		name     string
+		resource int
+		cur, max uint64
+	}{
+		{"RLIMIT_DATA", unix.RLIMIT_DATA, l.MemoryBytes, l.MemoryBytes},
+		{"RLIMIT_NPROC", unix.RLIMIT_NPROC, l.Processes, l.Processes},
+		{"RLIMIT_FSIZE", unix.RLIMIT_FSIZE, l.FileSize, l.FileSize},
+		{"RLIMIT_NOFILE", unix.RLIMIT_NOFILE, l.OpenFiles, l.OpenFiles},
+		{"RLIMIT_CPU", unix.RLIMIT_CPU, l.CPUSeconds, l.CPUSeconds + 1},
+	} {
+		if err := set(r.resource, &unix.Rlimit{Cur: r.cur, Max: r.max}); err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
 	}
 	return nil
 }

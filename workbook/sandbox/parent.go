@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -60,6 +61,7 @@ type child struct {
 	private   bool
 	removeDir bool // the run directory is on the real file system
 	isolation string
+	direct    bool          // started by the workbook itself (direct.go), not a re-executed child
 	done      chan struct{} // closed when the child has been waited for
 }
 
@@ -136,7 +138,7 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 			attr.GidMappingsEnableSetgroups = false
 		}
 		cmd.SysProcAttr = attr
-		startErr = cmd.Start()
+		startErr = startOwned(cmd, c.done)
 		if startErr == nil {
 			c.cmd, c.isolation = cmd, iso.name
 			break
@@ -148,10 +150,6 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	if startErr != nil {
 		return nil, fmt.Errorf("sandbox: starting the child: %w", startErr)
 	}
-	go func() {
-		c.cmd.Wait()
-		close(c.done)
-	}()
 	for _, f := range closers {
 		f.Close()
 	}
@@ -180,6 +178,28 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	}
 	c.status.SetReadDeadline(time.Time{})
 	return c, nil
+}
+
+// startOwned starts cmd from a goroutine that stays locked to its OS
+// thread until cmd has been waited for, and then closes done. Pdeathsig
+// follows the thread that started a process, not the workbook, and the
+// runtime ends the threads that runDirect locks (it never unlocks them):
+// a thread that ends must not have started a process still running, or
+// the process would be killed with it.
+func startOwned(cmd *exec.Cmd, done chan<- struct{}) error {
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		cmd.Wait()
+		close(done)
+	}()
+	return <-started
 }
 
 // refused reports whether starting with namespaces was refused by the
@@ -288,78 +308,115 @@ func (c *child) env(extra []string) []string {
 	return append(env, extra...)
 }
 
+// settings are a Spec's run parameters with the defaults filled in.
+type settings struct {
+	timeout, grace time.Duration
+	maxOut         int64
+	limits         Limits
+}
+
+// settle returns spec's settings.
+func settle(spec Spec) settings {
+	s := settings{timeout: spec.Timeout, grace: spec.Grace, maxOut: spec.MaxOutput}
+	if s.timeout <= 0 {
+		s.timeout = DefaultTimeout
+	}
+	if s.grace <= 0 {
+		s.grace = DefaultGrace
+	}
+	if s.maxOut <= 0 {
+		s.maxOut = DefaultMaxOutput
+	}
+	s.limits = spec.Limits.withDefaults(s.timeout)
+	return s
+}
+
+// validate checks that exactly one of Spec.Path and Spec.Payload is set.
+func validate(spec Spec) error {
+	if (spec.Path == "") == (spec.Payload == "") {
+		return errors.New("sandbox: exactly one of Spec.Path and Spec.Payload must be set")
+	}
+	return nil
+}
+
+// nprocBase is how many processes the (non-root) user already has, by
+// which RLIMIT_NPROC is raised (see wireSpec.NprocBase).
+func nprocBase() uint64 {
+	if os.Getuid() == 0 {
+		return 0
+	}
+	return userProcesses(os.Getuid())
+}
+
 // run hands spec to the ready child, supervises the run and returns its
 // result. The child is used up: run always discards it.
 func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 	defer c.discard()
-	if (spec.Path == "") == (spec.Payload == "") {
-		return nil, errors.New("sandbox: exactly one of Spec.Path and Spec.Payload must be set")
+	if err := validate(spec); err != nil {
+		return nil, err
 	}
-	timeout := spec.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	grace := spec.Grace
-	if grace <= 0 {
-		grace = DefaultGrace
-	}
-	maxOut := spec.MaxOutput
-	if maxOut <= 0 {
-		maxOut = DefaultMaxOutput
-	}
-	limits := spec.Limits.withDefaults(timeout)
+	s := settle(spec)
 	wire := wireSpec{
 		Path: spec.Path, Args: spec.Args,
 		Payload: spec.Payload, Request: spec.Request,
 		Stdin: spec.Stdin, HasStdin: spec.Stdin != nil,
-		Env: c.env(spec.Env), Limits: limits,
-	}
-	if os.Getuid() != 0 {
-		wire.NprocBase = userProcesses(os.Getuid())
+		Env: c.env(spec.Env), Limits: s.limits, NprocBase: nprocBase(),
 	}
 	data, err := json.Marshal(wire)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: encoding spec: %w", err)
 	}
+	return c.supervise(ctx, spec, s, func() error {
+		_, werr := c.ctl.Write(data)
+		c.ctl.Close()
+		// EOF on the status pipe: the program was exec'd or the payload runs.
+		unwatch := context.AfterFunc(ctx, func() { c.status.SetReadDeadline(time.Now()) })
+		msg, serr := io.ReadAll(c.statusR)
+		unwatch()
+		if serr != nil && ctx.Err() != nil {
+			return fmt.Errorf("sandbox: run cancelled: %w", ctx.Err())
+		}
+		if len(msg) > 0 {
+			return fmt.Errorf("sandbox: child: %s", strings.TrimPrefix(strings.TrimSpace(string(msg)), "error "))
+		}
+		if werr != nil {
+			return fmt.Errorf("sandbox: sending spec: %w%s", werr, c.stderrHint())
+		}
+		return nil
+	})
+}
 
-	start := time.Now()
+// supervise runs start, which must leave the program running with its
+// output on c.stdout and c.stderr and c.done closed once c.cmd has been
+// waited for, then captures the output and ends the run on timeout, stop
+// or cancellation, and returns the verdict. An error from start is
+// returned as it is.
+func (c *child) supervise(ctx context.Context, spec Spec, s settings, start func() error) (*Result, error) {
+	begin := time.Now()
 	stop := make(chan struct{})
 	var stopOnce sync.Once
-	out := &stream{max: maxOut, live: spec.Stdout, seen: spec.Seen,
+	out := &stream{max: s.maxOut, live: spec.Stdout, seen: spec.Seen,
 		stop: func() { stopOnce.Do(func() { close(stop) }) }}
-	errs := &stream{max: maxOut, live: spec.Stderr}
+	errs := &stream{max: s.maxOut, live: spec.Stderr}
 	var readers sync.WaitGroup
 	readers.Add(2)
 	go func() { defer readers.Done(); out.copy(c.stdout) }()
 	go func() { defer readers.Done(); errs.copy(c.stderr) }()
 	readersDone := make(chan struct{})
 	go func() { readers.Wait(); close(readersDone) }()
-	// However the run ends, the readers finish before run returns.
+	// However the run ends, the readers finish before supervise returns.
 	defer func() {
 		c.signal(syscall.SIGKILL)
 		c.stdout.SetReadDeadline(time.Now())
 		c.stderr.SetReadDeadline(time.Now())
 		<-readersDone
 	}()
-
-	_, werr := c.ctl.Write(data)
-	c.ctl.Close()
-	// EOF on the status pipe: the program was exec'd or the payload runs.
-	unwatch := context.AfterFunc(ctx, func() { c.status.SetReadDeadline(time.Now()) })
-	msg, serr := io.ReadAll(c.statusR)
-	unwatch()
-	if serr != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("sandbox: run cancelled: %w", ctx.Err())
-	}
-	if len(msg) > 0 {
-		return nil, fmt.Errorf("sandbox: child: %s", strings.TrimPrefix(strings.TrimSpace(string(msg)), "error "))
-	}
-	if werr != nil {
-		return nil, fmt.Errorf("sandbox: sending spec: %w%s", werr, c.stderrHint())
+	if err := start(); err != nil {
+		return nil, err
 	}
 
-	res := &Result{PrivateTmp: c.private, Isolation: c.isolation}
-	timer := time.NewTimer(timeout - time.Since(start))
+	res := &Result{PrivateTmp: c.private, Isolation: c.isolation, Direct: c.direct}
+	timer := time.NewTimer(s.timeout - time.Since(begin))
 	defer timer.Stop()
 	var kill <-chan time.Time
 	done := ctx.Done()
@@ -370,7 +427,7 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 			return
 		}
 		c.signal(syscall.SIGTERM)
-		kill = time.After(grace)
+		kill = time.After(s.grace)
 	}
 wait:
 	for {
@@ -396,7 +453,7 @@ wait:
 			c.signal(syscall.SIGKILL)
 		}
 	}
-	res.Duration = time.Since(start)
+	res.Duration = time.Since(begin)
 	// Whatever the program left in its group dies now; output pipes still
 	// held open by a stray descendant are closed after WaitDelay.
 	c.signal(syscall.SIGKILL)
@@ -417,7 +474,7 @@ wait:
 	} else {
 		res.ExitCode = ws.ExitStatus()
 	}
-	res.LimitHit = limitHit(res, ws, c.cmd.ProcessState, limits, errs.tail)
+	res.LimitHit = limitHit(res, ws, c.cmd.ProcessState, s.limits, errs.tail)
 	if ctxErr != nil {
 		return res, fmt.Errorf("sandbox: run cancelled: %w", ctxErr)
 	}

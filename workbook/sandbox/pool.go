@@ -208,11 +208,15 @@ func (p *Pool) Ready(ctx context.Context, n int) error {
 
 // Run runs spec in a pre-started child and waits for its verdict. When no
 // child is ready it waits for the next one: every filler is then already
-// starting one, which is never slower than starting another here.
-// Spec.Executable is ignored.
+// starting one, which is never slower than starting another here. A
+// binary (Spec.Path) is started directly where the kernel allows it,
+// without taking a child (see runDirect). Spec.Executable is ignored.
 func (p *Pool) Run(ctx context.Context, spec Spec) (*Result, error) {
 	if p.ctx.Err() != nil {
 		return nil, errors.New("sandbox: pool closed")
+	}
+	if res, err := runDirect(ctx, spec); !errors.Is(err, errNoDirect) {
+		return res, err
 	}
 	for {
 		var o offer

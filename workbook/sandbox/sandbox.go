@@ -18,14 +18,29 @@
 // ones that called setsid. In the mount namespace, / is made recursively
 // private and a fresh tmpfs (TmpSize) is mounted on /tmp, so programs
 // hard-coding /tmp paths (FIFOs, lock files) never collide with each other
-// and leave nothing in the real /tmp. The run's working directory, created
-// by the parent under its os.TempDir, is bind-mounted back at the same path.
+// and leave nothing in the real /tmp. The run's working directory (HOME
+// and TMPDIR are inside it) is created by the child under os.TempDir: in
+// the private tmpfs when that is /tmp, else on the real file system, and
+// then the parent removes it after the run.
 //
 // After the child has set up the namespaces (and, in a Pool, run the
 // payload's Warm), it reads the Spec, applies what depends on it
 // (resource limits, environment, stdin, working directory) and then either
 // execs Spec.Path (one exec, no extra process) or runs the named Payload in
 // process, with its standard streams as the program's.
+//
+// # Direct start
+//
+// A binary (Spec.Path: the compiled engine's) does not need the workbook
+// re-executed around it. Where the workbook may create namespaces itself
+// (root, or CAP_SYS_ADMIN), it starts the binary directly, with the same
+// isolation: a goroutine locked to its OS thread gives that thread alone a
+// new mount namespace with the private /tmp, starts the program from it in
+// a new PID namespace, traced so that it stops right after the exec, sets
+// the resource limits with prlimit and detaches (see runDirect). That is
+// one exec per run instead of two, and no pre-started child is used up.
+// Result.Direct says a run was started this way; anything the kernel
+// refuses falls back to a child.
 //
 // # Fallback
 //
@@ -48,6 +63,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 )
@@ -140,6 +156,10 @@ type Spec struct {
 	// Executable is the workbook binary to re-execute as the sandbox child;
 	// empty means os.Executable(). Ignored by Pool.Run (see PoolOptions).
 	Executable string
+
+	// viaChild makes a Spec.Path run go through a re-executed child even
+	// where it could be started directly (the tests cover both ways).
+	viaChild bool
 }
 
 // Result is how a run ended.
@@ -157,12 +177,18 @@ type Result struct {
 	// Isolation says how the child was isolated: "pid+mount",
 	// "user+pid+mount" or "pgroup" (the fallback).
 	Isolation string
+	// Direct says the binary (Spec.Path) was started by the workbook's
+	// own process, not exec'd by a re-executed child (see runDirect).
+	Direct bool
 }
 
 // Run runs spec in a freshly started child and waits for its verdict. The
 // error is only for failures of the sandbox itself (it could not start the
 // program).
 func Run(ctx context.Context, spec Spec) (*Result, error) {
+	if res, err := runDirect(ctx, spec); !errors.Is(err, errNoDirect) {
+		return res, err
+	}
 	c, err := startChild(ctx, spec.Executable, "")
 	if err != nil {
 		return nil, err

@@ -175,15 +175,35 @@ func TestRun(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			r, err := Run(context.Background(), tt.spec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, r)
-		})
+		// A binary runs both ways: started directly where the kernel
+		// allows it, and exec'd by a re-executed child.
+		ways := []string{"child"}
+		if tt.spec.Path != "" {
+			ways = []string{"direct", "child"}
+		}
+		for _, way := range ways {
+			t.Run(tt.name+"/"+way, func(t *testing.T) {
+				t.Parallel()
+				spec := tt.spec
+				spec.viaChild = way == "child"
+				r, err := Run(context.Background(), spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := way == "direct" && directAllowed(); r.Direct != want {
+					t.Errorf("Direct = %v, want %v (isolation %s)", r.Direct, want, r.Isolation)
+				}
+				tt.check(t, r)
+			})
+		}
 	}
+}
+
+// directAllowed reports whether this machine lets the workbook start a
+// binary directly (see runDirect): it needs CAP_SYS_ADMIN for the mount
+// namespace, which root has here and in CI.
+func directAllowed() bool {
+	return os.Geteuid() == 0 && os.Getenv(envIsolation) == ""
 }
 
 func TestExecFailure(t *testing.T) {
@@ -436,5 +456,108 @@ func TestPoolTotal(t *testing.T) {
 	}
 	if err := p.Ready(ctx, 1); err == nil {
 		t.Error("Ready on a pool that started its Total succeeded")
+	}
+}
+
+// TestConcurrentBinariesUnderTmp: binaries kept under the real /tmp (a
+// cache in a temporary directory) stay reachable when many runs start at
+// once, whichever way they are started (a descriptor the forked child
+// overwrote made the exec fail with ENOTDIR), and children started through
+// a re-executed child survive the OS threads that direct runs end (their
+// Pdeathsig follows the thread that started them).
+func TestConcurrentBinariesUnderTmp(t *testing.T) {
+	data, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Skip("no /bin/true")
+	}
+	bin := filepath.Join(t.TempDir(), "cache", "true")
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8*25)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				spec := Spec{Path: bin, viaChild: g == 0}
+				if i%3 == 0 {
+					spec.Stdin = []byte("input")
+				}
+				r, err := Run(context.Background(), spec)
+				if err == nil && r.ExitCode != 0 {
+					err = fmt.Errorf("exit %d, stderr %q", r.ExitCode, r.Stderr)
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	n := 0
+	for err := range errs {
+		if n++; n <= 3 {
+			t.Error(err)
+		}
+	}
+	if n > 0 {
+		t.Errorf("%d of %d runs failed", n, 8*25)
+	}
+}
+
+// TestOutOfShuffle: a descriptor that the forked child would overwrite is
+// moved out of the way, and one out of its reach is left alone.
+func TestOutOfShuffle(t *testing.T) {
+	var files []*os.File
+	var low int // a descriptor below the highest file's
+	for i := range 3 {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		defer w.Close()
+		files = append(files, w)
+		if i == 0 {
+			low = int(r.Fd())
+		}
+	}
+	hi := 0
+	for _, f := range files {
+		hi = max(hi, int(f.Fd()))
+	}
+	c := &child{cmd: &exec.Cmd{Stdin: files[0], Stdout: files[1], Stderr: files[2]}}
+	if got, err := c.outOfShuffle(low); err != nil || got != low {
+		t.Errorf("fd %d below the highest file %d: got %d, %v", low, hi, got, err)
+	}
+	for _, tt := range []struct {
+		fd   int
+		move bool
+	}{{hi + 1, true}, {hi + 5, true}, {hi + 6, false}} {
+		fd, err := unix.FcntlInt(uintptr(low), unix.F_DUPFD_CLOEXEC, tt.fd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fd != tt.fd {
+			unix.Close(fd)
+			continue // the number was taken: nothing to check
+		}
+		got, err := c.outOfShuffle(fd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if moved := got != fd; moved != tt.move {
+			t.Errorf("fd %d (highest file %d): moved to %d, want moved %v", fd, hi, got, tt.move)
+		}
+		if got > hi && got <= hi+len(files)+2 {
+			t.Errorf("fd %d ended at %d, in the child's range", fd, got)
+		}
+		unix.Close(got)
 	}
 }
