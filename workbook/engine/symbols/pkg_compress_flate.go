@@ -7,7 +7,6 @@ package symbols
 import (
 	"compress/flate"
 	"go/constant"
-	"go/token"
 	"io"
 	"reflect"
 )
@@ -15,15 +14,15 @@ import (
 func table_compress_flate() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
-		"BestSpeed":          reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
-		"DefaultCompression": reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
-		"HuffmanOnly":        reflect.ValueOf(constant.MakeFromLiteral("-2", token.INT, 0)),
+		"BestCompression":    reflect.ValueOf(constant.MakeInt64(9)),
+		"BestSpeed":          reflect.ValueOf(constant.MakeInt64(1)),
+		"DefaultCompression": reflect.ValueOf(constant.MakeInt64(-1)),
+		"HuffmanOnly":        reflect.ValueOf(constant.MakeInt64(-2)),
 		"NewReader":          reflect.ValueOf(flate.NewReader),
 		"NewReaderDict":      reflect.ValueOf(flate.NewReaderDict),
 		"NewWriter":          reflect.ValueOf(flate.NewWriter),
 		"NewWriterDict":      reflect.ValueOf(flate.NewWriterDict),
-		"NoCompression":      reflect.ValueOf(constant.MakeFromLiteral("0", token.INT, 0)),
+		"NoCompression":      reflect.ValueOf(constant.MakeInt64(0)),
 
 		// type definitions
 		"CorruptInputError": reflect.ValueOf((*flate.CorruptInputError)(nil)),

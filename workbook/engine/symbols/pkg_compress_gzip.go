@@ -7,23 +7,22 @@ package symbols
 import (
 	"compress/gzip"
 	"go/constant"
-	"go/token"
 	"reflect"
 )
 
 func table_compress_gzip() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
-		"BestSpeed":          reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
-		"DefaultCompression": reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
+		"BestCompression":    reflect.ValueOf(constant.MakeInt64(9)),
+		"BestSpeed":          reflect.ValueOf(constant.MakeInt64(1)),
+		"DefaultCompression": reflect.ValueOf(constant.MakeInt64(-1)),
 		"ErrChecksum":        reflect.ValueOf(&gzip.ErrChecksum).Elem(),
 		"ErrHeader":          reflect.ValueOf(&gzip.ErrHeader).Elem(),
-		"HuffmanOnly":        reflect.ValueOf(constant.MakeFromLiteral("-2", token.INT, 0)),
+		"HuffmanOnly":        reflect.ValueOf(constant.MakeInt64(-2)),
 		"NewReader":          reflect.ValueOf(gzip.NewReader),
 		"NewWriter":          reflect.ValueOf(gzip.NewWriter),
 		"NewWriterLevel":     reflect.ValueOf(gzip.NewWriterLevel),
-		"NoCompression":      reflect.ValueOf(constant.MakeFromLiteral("0", token.INT, 0)),
+		"NoCompression":      reflect.ValueOf(constant.MakeInt64(0)),
 
 		// type definitions
 		"Header": reflect.ValueOf((*gzip.Header)(nil)),

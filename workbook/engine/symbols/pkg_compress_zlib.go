@@ -7,7 +7,6 @@ package symbols
 import (
 	"compress/zlib"
 	"go/constant"
-	"go/token"
 	"io"
 	"reflect"
 )
@@ -15,19 +14,19 @@ import (
 func table_compress_zlib() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
-		"BestSpeed":          reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
-		"DefaultCompression": reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
+		"BestCompression":    reflect.ValueOf(constant.MakeInt64(9)),
+		"BestSpeed":          reflect.ValueOf(constant.MakeInt64(1)),
+		"DefaultCompression": reflect.ValueOf(constant.MakeInt64(-1)),
 		"ErrChecksum":        reflect.ValueOf(&zlib.ErrChecksum).Elem(),
 		"ErrDictionary":      reflect.ValueOf(&zlib.ErrDictionary).Elem(),
 		"ErrHeader":          reflect.ValueOf(&zlib.ErrHeader).Elem(),
-		"HuffmanOnly":        reflect.ValueOf(constant.MakeFromLiteral("-2", token.INT, 0)),
+		"HuffmanOnly":        reflect.ValueOf(constant.MakeInt64(-2)),
 		"NewReader":          reflect.ValueOf(zlib.NewReader),
 		"NewReaderDict":      reflect.ValueOf(zlib.NewReaderDict),
 		"NewWriter":          reflect.ValueOf(zlib.NewWriter),
 		"NewWriterLevel":     reflect.ValueOf(zlib.NewWriterLevel),
 		"NewWriterLevelDict": reflect.ValueOf(zlib.NewWriterLevelDict),
-		"NoCompression":      reflect.ValueOf(constant.MakeFromLiteral("0", token.INT, 0)),
+		"NoCompression":      reflect.ValueOf(constant.MakeInt64(0)),
 
 		// type definitions
 		"Resetter": reflect.ValueOf((*zlib.Resetter)(nil)),

@@ -7,16 +7,15 @@ package symbols
 import (
 	"crypto/md5"
 	"go/constant"
-	"go/token"
 	"reflect"
 )
 
 func table_crypto_md5() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
+		"BlockSize": reflect.ValueOf(constant.MakeInt64(64)),
 		"New":       reflect.ValueOf(md5.New),
-		"Size":      reflect.ValueOf(constant.MakeFromLiteral("16", token.INT, 0)),
+		"Size":      reflect.ValueOf(constant.MakeInt64(16)),
 		"Sum":       reflect.ValueOf(md5.Sum),
 	}
 }

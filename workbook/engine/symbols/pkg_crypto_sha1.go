@@ -7,16 +7,15 @@ package symbols
 import (
 	"crypto/sha1"
 	"go/constant"
-	"go/token"
 	"reflect"
 )
 
 func table_crypto_sha1() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
+		"BlockSize": reflect.ValueOf(constant.MakeInt64(64)),
 		"New":       reflect.ValueOf(sha1.New),
-		"Size":      reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
+		"Size":      reflect.ValueOf(constant.MakeInt64(20)),
 		"Sum":       reflect.ValueOf(sha1.Sum),
 	}
 }

@@ -7,18 +7,17 @@ package symbols
 import (
 	"crypto/sha256"
 	"go/constant"
-	"go/token"
 	"reflect"
 )
 
 func table_crypto_sha256() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
+		"BlockSize": reflect.ValueOf(constant.MakeInt64(64)),
 		"New":       reflect.ValueOf(sha256.New),
 		"New224":    reflect.ValueOf(sha256.New224),
-		"Size":      reflect.ValueOf(constant.MakeFromLiteral("32", token.INT, 0)),
-		"Size224":   reflect.ValueOf(constant.MakeFromLiteral("28", token.INT, 0)),
+		"Size":      reflect.ValueOf(constant.MakeInt64(32)),
+		"Size224":   reflect.ValueOf(constant.MakeInt64(28)),
 		"Sum224":    reflect.ValueOf(sha256.Sum224),
 		"Sum256":    reflect.ValueOf(sha256.Sum256),
 	}

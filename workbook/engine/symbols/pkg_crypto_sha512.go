@@ -7,22 +7,21 @@ package symbols
 import (
 	"crypto/sha512"
 	"go/constant"
-	"go/token"
 	"reflect"
 )
 
 func table_crypto_sha512() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BlockSize":  reflect.ValueOf(constant.MakeFromLiteral("128", token.INT, 0)),
+		"BlockSize":  reflect.ValueOf(constant.MakeInt64(128)),
 		"New":        reflect.ValueOf(sha512.New),
 		"New384":     reflect.ValueOf(sha512.New384),
 		"New512_224": reflect.ValueOf(sha512.New512_224),
 		"New512_256": reflect.ValueOf(sha512.New512_256),
-		"Size":       reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
-		"Size224":    reflect.ValueOf(constant.MakeFromLiteral("28", token.INT, 0)),
-		"Size256":    reflect.ValueOf(constant.MakeFromLiteral("32", token.INT, 0)),
-		"Size384":    reflect.ValueOf(constant.MakeFromLiteral("48", token.INT, 0)),
+		"Size":       reflect.ValueOf(constant.MakeInt64(64)),
+		"Size224":    reflect.ValueOf(constant.MakeInt64(28)),
+		"Size256":    reflect.ValueOf(constant.MakeInt64(32)),
+		"Size384":    reflect.ValueOf(constant.MakeInt64(48)),
 		"Sum384":     reflect.ValueOf(sha512.Sum384),
 		"Sum512":     reflect.ValueOf(sha512.Sum512),
 		"Sum512_224": reflect.ValueOf(sha512.Sum512_224),

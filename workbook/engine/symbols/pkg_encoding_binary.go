@@ -7,7 +7,6 @@ package symbols
 import (
 	"encoding/binary"
 	"go/constant"
-	"go/token"
 	"reflect"
 )
 
@@ -21,9 +20,9 @@ func table_encoding_binary() map[string]reflect.Value {
 		"Decode":         reflect.ValueOf(binary.Decode),
 		"Encode":         reflect.ValueOf(binary.Encode),
 		"LittleEndian":   reflect.ValueOf(&binary.LittleEndian).Elem(),
-		"MaxVarintLen16": reflect.ValueOf(constant.MakeFromLiteral("3", token.INT, 0)),
-		"MaxVarintLen32": reflect.ValueOf(constant.MakeFromLiteral("5", token.INT, 0)),
-		"MaxVarintLen64": reflect.ValueOf(constant.MakeFromLiteral("10", token.INT, 0)),
+		"MaxVarintLen16": reflect.ValueOf(constant.MakeInt64(3)),
+		"MaxVarintLen32": reflect.ValueOf(constant.MakeInt64(5)),
+		"MaxVarintLen64": reflect.ValueOf(constant.MakeInt64(10)),
 		"NativeEndian":   reflect.ValueOf(&binary.NativeEndian).Elem(),
 		"PutUvarint":     reflect.ValueOf(binary.PutUvarint),
 		"PutVarint":      reflect.ValueOf(binary.PutVarint),

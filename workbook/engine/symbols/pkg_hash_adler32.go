@@ -6,7 +6,6 @@ package symbols
 
 import (
 	"go/constant"
-	"go/token"
 	"hash/adler32"
 	"reflect"
 )
@@ -16,6 +15,6 @@ func table_hash_adler32() map[string]reflect.Value {
 		// function, constant and variable definitions
 		"Checksum": reflect.ValueOf(adler32.Checksum),
 		"New":      reflect.ValueOf(adler32.New),
-		"Size":     reflect.ValueOf(constant.MakeFromLiteral("4", token.INT, 0)),
+		"Size":     reflect.ValueOf(constant.MakeInt64(4)),
 	}
 }

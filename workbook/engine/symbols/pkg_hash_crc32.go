@@ -6,7 +6,6 @@ package symbols
 
 import (
 	"go/constant"
-	"go/token"
 	"hash/crc32"
 	"reflect"
 )
@@ -14,16 +13,16 @@ import (
 func table_hash_crc32() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Castagnoli":   reflect.ValueOf(constant.MakeFromLiteral("2197175160", token.INT, 0)),
+		"Castagnoli":   reflect.ValueOf(constant.MakeInt64(2197175160)),
 		"Checksum":     reflect.ValueOf(crc32.Checksum),
 		"ChecksumIEEE": reflect.ValueOf(crc32.ChecksumIEEE),
-		"IEEE":         reflect.ValueOf(constant.MakeFromLiteral("3988292384", token.INT, 0)),
+		"IEEE":         reflect.ValueOf(constant.MakeInt64(3988292384)),
 		"IEEETable":    reflect.ValueOf(&crc32.IEEETable).Elem(),
-		"Koopman":      reflect.ValueOf(constant.MakeFromLiteral("3945912366", token.INT, 0)),
+		"Koopman":      reflect.ValueOf(constant.MakeInt64(3945912366)),
 		"MakeTable":    reflect.ValueOf(crc32.MakeTable),
 		"New":          reflect.ValueOf(crc32.New),
 		"NewIEEE":      reflect.ValueOf(crc32.NewIEEE),
-		"Size":         reflect.ValueOf(constant.MakeFromLiteral("4", token.INT, 0)),
+		"Size":         reflect.ValueOf(constant.MakeInt64(4)),
 		"Update":       reflect.ValueOf(crc32.Update),
 
 		// type definitions

@@ -19,7 +19,7 @@ func table_hash_crc64() map[string]reflect.Value {
 		"ISO":       reflect.ValueOf(constant.MakeFromLiteral("15564440312192434176", token.INT, 0)),
 		"MakeTable": reflect.ValueOf(crc64.MakeTable),
 		"New":       reflect.ValueOf(crc64.New),
-		"Size":      reflect.ValueOf(constant.MakeFromLiteral("8", token.INT, 0)),
+		"Size":      reflect.ValueOf(constant.MakeInt64(8)),
 		"Update":    reflect.ValueOf(crc64.Update),
 
 		// type definitions

@@ -6,7 +6,6 @@ package symbols
 
 import (
 	"go/constant"
-	"go/token"
 	"io"
 	"reflect"
 )
@@ -34,9 +33,9 @@ func table_io() map[string]reflect.Value {
 		"ReadAll":          reflect.ValueOf(io.ReadAll),
 		"ReadAtLeast":      reflect.ValueOf(io.ReadAtLeast),
 		"ReadFull":         reflect.ValueOf(io.ReadFull),
-		"SeekCurrent":      reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
-		"SeekEnd":          reflect.ValueOf(constant.MakeFromLiteral("2", token.INT, 0)),
-		"SeekStart":        reflect.ValueOf(constant.MakeFromLiteral("0", token.INT, 0)),
+		"SeekCurrent":      reflect.ValueOf(constant.MakeInt64(1)),
+		"SeekEnd":          reflect.ValueOf(constant.MakeInt64(2)),
+		"SeekStart":        reflect.ValueOf(constant.MakeInt64(0)),
 		"TeeReader":        reflect.ValueOf(io.TeeReader),
 		"WriteString":      reflect.ValueOf(io.WriteString),
 

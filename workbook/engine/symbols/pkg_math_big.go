@@ -6,7 +6,6 @@ package symbols
 
 import (
 	"go/constant"
-	"go/token"
 	"math/big"
 	"reflect"
 )
@@ -19,10 +18,10 @@ func table_math_big() map[string]reflect.Value {
 		"Below":         reflect.ValueOf(big.Below),
 		"Exact":         reflect.ValueOf(big.Exact),
 		"Jacobi":        reflect.ValueOf(big.Jacobi),
-		"MaxBase":       reflect.ValueOf(constant.MakeFromLiteral("62", token.INT, 0)),
-		"MaxExp":        reflect.ValueOf(constant.MakeFromLiteral("2147483647", token.INT, 0)),
-		"MaxPrec":       reflect.ValueOf(constant.MakeFromLiteral("4294967295", token.INT, 0)),
-		"MinExp":        reflect.ValueOf(constant.MakeFromLiteral("-2147483648", token.INT, 0)),
+		"MaxBase":       reflect.ValueOf(constant.MakeInt64(62)),
+		"MaxExp":        reflect.ValueOf(constant.MakeInt64(2147483647)),
+		"MaxPrec":       reflect.ValueOf(constant.MakeInt64(4294967295)),
+		"MinExp":        reflect.ValueOf(constant.MakeInt64(-2147483648)),
 		"NewFloat":      reflect.ValueOf(big.NewFloat),
 		"NewInt":        reflect.ValueOf(big.NewInt),
 		"NewRat":        reflect.ValueOf(big.NewRat),
