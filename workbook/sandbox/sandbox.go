@@ -182,9 +182,10 @@ type Result struct {
 	Direct bool
 }
 
-// Run runs spec in a freshly started child and waits for its verdict. The
-// error is only for failures of the sandbox itself (it could not start the
-// program).
+// Run runs spec in a freshly started child (a binary directly, where the
+// kernel allows it: see "Direct start" above) and waits for its verdict.
+// The error is only for failures of the sandbox itself (it could not start
+// the program).
 func Run(ctx context.Context, spec Spec) (*Result, error) {
 	if res, err := runDirect(ctx, spec); !errors.Is(err, errNoDirect) {
 		return res, err
