@@ -8,6 +8,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/sandbox"
+	"github.com/ppworkbook/workbook/workbook/verify"
 )
 
 func TestParseVerify(t *testing.T) {
@@ -115,5 +120,32 @@ func TestHistoryPath(t *testing.T) {
 		if (err != nil) != tt.err || got != tt.want {
 			t.Errorf("historyPath(%v) = %q, %v; want %q (error %v)", tt.env, got, err, tt.want, tt.err)
 		}
+	}
+}
+
+func TestChildRuns(t *testing.T) {
+	prog := func(mode lessons.Mode, eng string) verify.Item {
+		return verify.Item{Program: &lessons.Program{Mode: mode, Engine: eng}}
+	}
+	items := []verify.Item{
+		prog(lessons.ModeRun, ""),                      // auto: may be interpreted
+		prog(lessons.ModeRun, engine.Yaegi),            // interpreted
+		prog(lessons.ModeRun, engine.Both),             // interpreted too
+		prog(lessons.ModeRun, engine.Compiled),         // a child only without direct starts
+		prog(lessons.ModeSkip, ""),                     // never runs
+		prog(lessons.ModeCompile, ""),                  // built by the go command
+		prog(lessons.ModeCompileFail, engine.Yaegi),    // checked by the interpreter
+		prog(lessons.ModeCompileFail, engine.Compiled), // built by the go command
+	}
+	want := 4
+	if !sandbox.DirectStart() {
+		want = 5
+	}
+	if got := childRuns(items, engine.Auto); got != want {
+		t.Errorf("childRuns = %d, want %d (direct starts: %v)", got, want, sandbox.DirectStart())
+	}
+	// --engine compiled applies to the programs that name no engine.
+	if got := childRuns(items[:1], engine.Compiled); got != 0 && sandbox.DirectStart() {
+		t.Errorf("childRuns with --engine compiled = %d, want 0", got)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
 
@@ -186,8 +187,7 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 
 	useColour := colour(f.color, stdout, env)
 	pal := check.NewPalette(useColour)
-	// No more pre-started children than runs: each serves one run.
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, max(len(items)*f.count, 1))})
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, f.engine)*f.count)})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2
@@ -296,4 +296,27 @@ func writeJUnit(path string, results []verify.Result) error {
 		return fmt.Errorf("writing JUnit report: %w", err)
 	}
 	return nil
+}
+
+// childRuns is how many of the items' runs may need a pre-started sandbox
+// child, which serves one run. None is needed by a skipped program, by a
+// compile-only one that the go command builds (auto and compiled engines:
+// it never runs), or by a compiled program where the sandbox starts
+// binaries directly.
+func childRuns(items []verify.Item, def string) int {
+	direct := sandbox.DirectStart()
+	n := 0
+	for _, it := range items {
+		p := it.Program
+		eng := verify.EngineFor(it, def)
+		compileOnly := p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail
+		switch {
+		case p.Mode == lessons.ModeSkip:
+		case compileOnly && (eng == engine.Auto || eng == engine.Compiled):
+		case eng == engine.Compiled && direct:
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -40,10 +40,7 @@ const cldTrapped = 4
 // tmpfs or the tracing (not root, a seccomp filter, the workbook itself
 // traced). The caller then uses a child; nothing was started.
 func runDirect(ctx context.Context, spec Spec) (*Result, error) {
-	if spec.Path == "" || spec.viaChild {
-		return nil, errNoDirect
-	}
-	if iso := os.Getenv(envIsolation); iso != "" && iso != "pid+mount" {
+	if spec.Path == "" || spec.viaChild || !DirectStart() {
 		return nil, errNoDirect
 	}
 	if err := validate(spec); err != nil {
@@ -79,6 +76,24 @@ func runDirect(ctx context.Context, spec Spec) (*Result, error) {
 		defer errW.Close()
 		return c.startDirect(spec, limits, outW, errW)
 	})
+}
+
+// DirectStart reports whether this process may start binaries directly
+// (see runDirect): it has CAP_SYS_ADMIN, which the mount namespace needs,
+// and WORKBOOK_SANDBOX_ISOLATION does not name a weaker isolation. Callers
+// use it to size their pools: binaries started directly need no
+// pre-started child. Where the kernel refuses all the same (a seccomp
+// filter), runs fall back to a child.
+func DirectStart() bool {
+	if iso := os.Getenv(envIsolation); iso != "" && iso != "pid+mount" {
+		return false
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData // version 3 fills two
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return false
+	}
+	return data[0].Effective&(1<<unix.CAP_SYS_ADMIN) != 0
 }
 
 // startDirect starts the program from a thread of its own (see runDirect)

@@ -201,9 +201,32 @@ func TestRun(t *testing.T) {
 
 // directAllowed reports whether this machine lets the workbook start a
 // binary directly (see runDirect): it needs CAP_SYS_ADMIN for the mount
-// namespace, which root has here and in CI.
+// namespace (root has it here and in CI), read here from /proc.
 func directAllowed() bool {
-	return os.Geteuid() == 0 && os.Getenv(envIsolation) == ""
+	if iso := os.Getenv(envIsolation); iso != "" && iso != "pid+mount" {
+		return false
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if hex, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			caps, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
+			return err == nil && caps&(1<<21) != 0 // CAP_SYS_ADMIN
+		}
+	}
+	return false
+}
+
+func TestDirectStart(t *testing.T) {
+	if got, want := DirectStart(), directAllowed(); got != want {
+		t.Errorf("DirectStart() = %v, want %v (CapEff in /proc/self/status)", got, want)
+	}
+	t.Setenv(envIsolation, "pgroup")
+	if DirectStart() {
+		t.Error("DirectStart() with a weaker isolation forced")
+	}
 }
 
 func TestExecFailure(t *testing.T) {
