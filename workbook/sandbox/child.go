@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -151,8 +153,21 @@ func ChildMain(payloads map[string]Payload) int {
 		k, v, _ := strings.Cut(kv, "=")
 		os.Setenv(k, v)
 	}
+	setProcs()
 	status.Close()
 	return p.Run(warm, spec.Request)
+}
+
+// setProcs gives the payload the GOMAXPROCS a program started with the
+// run's environment would have (the child starts with one P: see
+// startChild): GOMAXPROCS from that environment, else the runtime's
+// default.
+func setProcs() {
+	if n, err := strconv.Atoi(os.Getenv("GOMAXPROCS")); err == nil && n > 0 {
+		runtime.GOMAXPROCS(n)
+		return
+	}
+	runtime.SetDefaultGOMAXPROCS()
 }
 
 // underTmp returns path relative to /tmp when it lies under /tmp.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +38,12 @@ var testPayloads = map[string]Payload{
 				}
 				defer f.Close()
 			}
+			return 0
+		},
+	},
+	"procs": {
+		Run: func(_ any, _ []byte) int {
+			fmt.Println(runtime.GOMAXPROCS(0))
 			return 0
 		},
 	},
@@ -582,5 +589,32 @@ func TestOutOfShuffle(t *testing.T) {
 			t.Errorf("fd %d ended at %d, in the child's range", fd, got)
 		}
 		unix.Close(got)
+	}
+}
+
+// TestPayloadProcs: a payload runs with the GOMAXPROCS of a program
+// started with its environment, although the child starts with one P.
+func TestPayloadProcs(t *testing.T) {
+	p, err := NewPool(context.Background(), 1, PoolOptions{Payload: "procs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, tt := range []struct {
+		env  []string
+		want int
+	}{{nil, runtime.GOMAXPROCS(0)}, {[]string{"GOMAXPROCS=3"}, 3}} {
+		if tt.env == nil && os.Getenv("GOMAXPROCS") != "" {
+			continue // this process's own is not the default
+		}
+		for _, run := range []func(context.Context, Spec) (*Result, error){Run, p.Run} {
+			r, err := run(context.Background(), Spec{Payload: "procs", Env: tt.env})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(string(r.Stdout)); got != strconv.Itoa(tt.want) {
+				t.Errorf("env %q: GOMAXPROCS %s, want %d (stderr %q)", tt.env, got, tt.want, r.Stderr)
+			}
+		}
 	}
 }
