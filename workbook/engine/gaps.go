@@ -55,7 +55,7 @@ var gapRules = []gapRule{
 	{"range-func", "range over a function (Go 1.23) crashes yaegi's compiler (nil type)", routeRangeFunc},
 	{"range-int", "range over an integer (Go 1.22) crashes yaegi's compiler (nil type); rewritten to a classic loop when the operand is surely an integer", rewriteRangeInt},
 	{"loopvar", "loop variables are shared across iterations (pre-Go 1.22): closures, goroutines and pointers see the last value; rewritten with per-iteration copies", rewriteLoopVars},
-	{"goroutine-panic", "a panic in a goroutine crashes the interpreter with a trace of yaegi's own frames; rewritten so that go func() {...}() literals report it as Go does", rewriteGoroutinePanic},
+	{"goroutine-panic", "a panic in a goroutine crashes the interpreter with a trace of yaegi's own frames; rewritten so that go func() {...}() literals and functions only started with go report it as Go does", rewriteGoroutinePanic},
 	{"defer-args", "the arguments (and receiver) of a deferred call are evaluated when it runs, not at the defer statement", routeDeferArgs},
 	{"method-value", "a method value with a value receiver (f := v.M) sees later changes of v", routeMethodValue},
 	{"new-expr", "new(expr) (Go 1.26) yields the zero value", routeNewExpr},
@@ -884,29 +884,90 @@ const crashImport = "workbook/crash"
 
 func rewriteGoroutinePanic(s *scan) string {
 	found := false
+	// The deferred recover that hands a goroutine's panic to Crash. The
+	// frame's line is the opening brace's, where the guard becomes the
+	// body's first statement: that is where yaegi places a function's
+	// frames, so the payload moves it to the panicking call as it does
+	// for theirs (placeFrames).
+	guard := func(fn string, body *ast.BlockStmt) {
+		at := s.offset(body.Lbrace) + 1
+		pos := s.fset.Position(body.Lbrace)
+		s.edits = append(s.edits, edit{start: at, end: at, text: fmt.Sprintf(
+			" defer func() { if r := recover(); r != nil { _wbcrash.Crash(r, %q, %q, %d) } }(); ", fn, pos.Filename, pos.Line)})
+		found = true
+	}
 	ast.Inspect(s.file, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
 		}
-		lit, ok := g.Call.Fun.(*ast.FuncLit)
-		if !ok {
-			return true
+		if lit, ok := g.Call.Fun.(*ast.FuncLit); ok {
+			guard("main.main.func", lit.Body)
+			s.notes = append(s.notes, "goroutine-panic at line "+strconv.Itoa(s.fset.Position(g.Go).Line))
 		}
-		at := s.offset(lit.Body.Lbrace) + 1
-		// The literal's own frame is not reported by yaegi (it recovers):
-		// hand its position to Crash.
-		pos := s.fset.Position(lit.Body.Lbrace)
-		s.edits = append(s.edits, edit{start: at, end: at, text: fmt.Sprintf(" defer func() { if r := recover(); r != nil { _wbcrash.Crash(r, %q, %d) } }(); ", pos.Filename, pos.Line)})
-		s.notes = append(s.notes, "goroutine-panic at line "+strconv.Itoa(s.fset.Position(g.Go).Line))
-		found = true
 		return true
 	})
+	// A function of the program that is only ever started as a goroutine
+	// (go worker(...), its name used nowhere else) gets the same guard:
+	// the deferred recover runs after the function's own deferred calls,
+	// as the crash would, and only a panic none of them recovered ends
+	// the program, as in Go. A function also called or used as a value
+	// is left alone (a panic there may be its caller's to recover).
+	for _, fd := range goOnlyFuncs(s.file) {
+		guard("main."+fd.Name.Name, fd.Body)
+		s.notes = append(s.notes, "goroutine-panic in func "+fd.Name.Name)
+	}
 	if found {
 		at := s.offset(s.file.Name.End())
 		s.edits = append(s.edits, edit{start: at, end: at, text: "; import _wbcrash " + strconv.Quote(crashImport)})
 	}
 	return ""
+}
+
+// goOnlyFuncs returns the file's plain functions (no receiver, no type
+// parameters, not main or init) whose name appears only as the function
+// of go statements: go f(...). Any other identifier spelled the same (a
+// call, a value, a shadowing variable, a field) disqualifies the name.
+func goOnlyFuncs(f *ast.File) []*ast.FuncDecl {
+	decls := map[string]*ast.FuncDecl{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv != nil || fd.Body == nil || fd.Type.TypeParams != nil ||
+			fd.Name.Name == "main" || fd.Name.Name == "init" || fd.Name.Name == "_" {
+			continue
+		}
+		if _, dup := decls[fd.Name.Name]; dup {
+			decls[fd.Name.Name] = nil
+			continue
+		}
+		decls[fd.Name.Name] = fd
+	}
+	started := map[*ast.Ident]bool{}
+	uses := map[string]int{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt:
+			if id, ok := n.Call.Fun.(*ast.Ident); ok {
+				started[id] = true
+			}
+		case *ast.Ident:
+			if fd := decls[n.Name]; fd != nil && n != fd.Name {
+				if started[n] {
+					uses[n.Name]++
+				} else {
+					decls[n.Name] = nil
+				}
+			}
+		}
+		return true
+	})
+	var out []*ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && decls[fd.Name.Name] == fd && uses[fd.Name.Name] > 0 {
+			out = append(out, fd)
+		}
+	}
+	return out
 }
 
 // --- deferred calls --------------------------------------------------------------

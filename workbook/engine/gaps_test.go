@@ -38,6 +38,11 @@ func TestAnalyzeRules(t *testing.T) {
 		{"range slice", "func main() { s := []int{1}; for i := range s { _ = i } }\n", "", 0},
 		{"range unknown", "import \"strconv\"\n\nfunc main() { n, _ := strconv.Atoi(\"3\"); for i := range n { _ = i } }\n", "", 0},
 		{"loopvar goroutine", "func main() { for i := 0; i < 3; i++ { go func() { _ = i }() } }\n", "", 2}, // and goroutine-panic
+		{"goroutine on a named func", "func worker(n int) { panic(n) }\n\nfunc main() { go worker(1); go worker(2) }\n", "", 1},
+		{"named func also called", "func worker() {}\n\nfunc main() { go worker(); worker() }\n", "", 0},
+		{"named func as a value", "func worker() {}\n\nfunc main() { f := worker; go worker(); _ = f }\n", "", 0},
+		{"named func shadowed", "func worker() {}\n\nfunc main() { go worker(); { worker := 1; _ = worker } }\n", "", 0},
+		{"method goroutine", "type T struct{}\n\nfunc (T) run() {}\n\nfunc main() { go T{}.run() }\n", "", 0},
 		{"loopvar changed", "func main() { for i := 0; i < 3; i++ { go func() { _ = i }(); i++ } }\n", "loopvar", 0},
 		{"loopvar address", "func main() { var ps []*int; for _, v := range []int{1} { ps = append(ps, &v) }; _ = ps }\n", "", 1},
 		{"loopvar not captured", "func main() { for i := 0; i < 3; i++ { _ = i } }\n", "", 0},

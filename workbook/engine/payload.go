@@ -133,8 +133,8 @@ func interpret(req *yaegiRequest, warm any, stdout, stderr *os.File) int {
 		return report(reportInternal, err.Error())
 	}
 	// The crash package of the goroutine-panic rewrite (gaps.go).
-	crash := func(v any, file string, line int) {
-		frames.add(frame{file: file, line: strconv.Itoa(line), fn: "main.main.func"})
+	crash := func(v any, fn, file string, line int) {
+		frames.add(frame{file: file, line: strconv.Itoa(line), fn: fn})
 		frames.crash(v)
 		os.Exit(exitPanic)
 	}

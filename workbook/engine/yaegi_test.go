@@ -168,6 +168,17 @@ func TestYaegiEngine(t *testing.T) {
 				t.Errorf("%s stdout %q stderr %q", verdictSummary(v), v.Stdout, v.Stderr)
 			}
 		}},
+		{"goroutine panic in a named func", "go worker()\nselect {}\n}\n\nfunc worker() {\n\tdefer fmt.Println(\"deferred\")\n\tpanic(\"named\")", nil, func(t *testing.T, v *Verdict) {
+			if v.End != Panicked || v.ExitCode != 2 || v.Panic != "named" || v.PanicPos != (lessons.Pos{File: "lesson.md", Line: 16}) ||
+				string(v.Stdout) != "deferred\n" || !strings.Contains(string(v.Stderr), "main.worker(...)") {
+				t.Errorf("%s stdout %q stderr %q", verdictSummary(v), v.Stdout, v.Stderr)
+			}
+		}},
+		{"goroutine panic recovered in a named func", "done := make(chan bool)\ngo worker(done)\n<-done\nfmt.Println(\"main\")\n}\n\nfunc worker(done chan bool) {\n\tdefer func() { fmt.Println(\"recovered\", recover()); done <- true }()\n\tpanic(\"named\")", nil, func(t *testing.T, v *Verdict) {
+			if v.End != Exited || v.ExitCode != 0 || string(v.Stdout) != "recovered named\nmain\n" {
+				t.Errorf("%s stdout %q stderr %q", verdictSummary(v), v.Stdout, v.Stderr)
+			}
+		}},
 		{"timeout", "for {\n}", nil, func(t *testing.T, v *Verdict) {
 			if v.End != TimedOut {
 				t.Errorf("%s", verdictSummary(v))
