@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
@@ -110,6 +111,8 @@ func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key s
 	if c.tc.path == "" {
 		return "", nil, errors.New("compiled engine: the go command was not found on PATH")
 	}
+	sweepStale(os.TempDir(), "workbook-build-", staleAfter)
+	sweepStale(c.cache.dir, ".tmp-", staleAfter)
 	mod, err := os.MkdirTemp("", "workbook-build-")
 	if err != nil {
 		return "", nil, fmt.Errorf("compiled engine: %w", err)
@@ -277,4 +280,29 @@ func verdictSummary(v *Verdict) string {
 		fmt.Fprintf(&b, " msg=%q", v.Message)
 	}
 	return b.String()
+}
+
+// staleAfter is how old a build directory or a temporary binary must be
+// for sweepStale to remove it: far longer than any build, so that only
+// what a killed workbook left behind goes.
+const staleAfter = 24 * time.Hour
+
+// sweepStale removes the entries of dir named prefix* that were last
+// modified more than age ago: build directories and temporary binaries
+// left by a workbook that was killed (SIGKILL) in the middle of a build.
+// It runs only before the toolchain does, so cache hits never pay for it.
+// Errors are ignored: a leftover that cannot be removed is harmless.
+func sweepStale(dir, prefix string, age time.Duration) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }

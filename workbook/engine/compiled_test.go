@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -298,5 +299,29 @@ func TestConcurrentBuildsOfOneProgram(t *testing.T) {
 	out, err := exec.Command(bins[0]).Output()
 	if err != nil || string(out) != "same\n" {
 		t.Errorf("binary prints %q (%v)", out, err)
+	}
+}
+
+// TestSweepStale: leftovers older than the threshold go, fresh ones and
+// other names stay.
+func TestSweepStale(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-48 * time.Hour)
+	for _, name := range []string{"workbook-build-old", "workbook-build-new", "other-old"} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Join(path, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(name, "-old") {
+			if err := os.Chtimes(path, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sweepStale(dir, "workbook-build-", staleAfter)
+	for name, want := range map[string]bool{"workbook-build-old": false, "workbook-build-new": true, "other-old": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", name, err == nil, want)
+		}
 	}
 }
