@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ppworkbook/workbook/internal/proctest"
 	"github.com/ppworkbook/workbook/lessons"
 )
 
@@ -192,7 +192,7 @@ func runHostile(t *testing.T, engine string, run func(context.Context, Request) 
 		t.Errorf("the test process allocated %d MiB during the run", alloc>>20)
 	}
 	for _, o := range outcomes {
-		if pids := markedProcesses("WB_HOSTILE=" + o.marker); len(pids) > 0 {
+		if pids := proctest.Marked("WB_HOSTILE=" + o.marker); len(pids) > 0 {
 			t.Errorf("processes left behind: %v", pids)
 		}
 		if o.err != nil {
@@ -207,24 +207,6 @@ func runHostile(t *testing.T, engine string, run func(context.Context, Request) 
 		}
 		tc.check(t, v, o.src, engine)
 	}
-}
-
-// markedProcesses lists the processes whose environment holds kv.
-func markedProcesses(kv string) []string {
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	var pids []string
-	for _, d := range dirs {
-		env, err := os.ReadFile(filepath.Join(d, "environ"))
-		if err != nil {
-			continue
-		}
-		for _, e := range bytes.Split(env, []byte{0}) {
-			if string(e) == kv {
-				pids = append(pids, filepath.Base(d))
-			}
-		}
-	}
-	return pids
 }
 
 // lineOf returns the 1-based line of src holding s.

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ppworkbook/workbook/internal/proctest"
 )
 
 // testPayloads are the in-process payloads of the test binary acting as a
@@ -64,25 +66,6 @@ var testPayloads = map[string]Payload{
 }
 
 func TestMain(m *testing.M) { MainForTest(m, testPayloads) }
-
-// leftovers lists the processes whose environment carries marker.
-func leftovers(t *testing.T, marker string) []string {
-	t.Helper()
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	var pids []string
-	for _, d := range dirs {
-		env, err := os.ReadFile(filepath.Join(d, "environ"))
-		if err != nil {
-			continue
-		}
-		for _, kv := range bytes.Split(env, []byte{0}) {
-			if string(kv) == marker {
-				pids = append(pids, filepath.Base(d))
-			}
-		}
-	}
-	return pids
-}
 
 func sh(script string) Spec {
 	return Spec{Path: "/bin/sh", Args: []string{"-c", script}, Timeout: 5 * time.Second}
@@ -273,7 +256,7 @@ func TestNothingLeftBehind(t *testing.T) {
 	if !r.PrivateTmp {
 		t.Errorf("PrivateTmp false with isolation %s", r.Isolation)
 	}
-	if pids := leftovers(t, marker); len(pids) > 0 {
+	if pids := proctest.Marked(marker); len(pids) > 0 {
 		t.Errorf("processes left: %v", pids)
 	}
 	if _, err := os.Lstat(name); err == nil {
@@ -362,7 +345,7 @@ func TestIsolations(t *testing.T) {
 			if len(lines) != 2 || !strings.Contains(lines[0], "workbook-run-") || (lines[1] == "1") != (iso != "pgroup") {
 				t.Errorf("stdout %q stderr %q", r.Stdout, r.Stderr)
 			}
-			if pids := leftovers(t, marker); len(pids) > 0 {
+			if pids := proctest.Marked(marker); len(pids) > 0 {
 				t.Errorf("processes left: %v", pids)
 			}
 			if _, err := os.Stat(lines[0]); err == nil {
@@ -422,7 +405,7 @@ func TestParentDeath(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("helper printed %q (%v)", line, err)
 	}
-	pids := leftovers(t, marker)
+	pids := proctest.Marked(marker)
 	if len(pids) < 2 {
 		t.Errorf("found %v running, want the program and its child", pids)
 	}
