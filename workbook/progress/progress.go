@@ -21,6 +21,12 @@ import (
 // FileName is the name of the progress file inside a work directory.
 const FileName = ".workbook-progress.json"
 
+// LockName is the name of the lock file next to it: Update holds an
+// exclusive lock on it from reading to writing, so that two workbooks
+// (a check in one terminal, the interactive workbook in another) never
+// lose each other's updates.
+const LockName = ".workbook-progress.lock"
+
 // version is the format version written in every file.
 const version = 1
 
@@ -229,10 +235,16 @@ func (st Store) Save(s *State) error {
 }
 
 // Update loads the state, applies fn and saves the result when fn returns
-// nil. When the file was corrupt it has been moved aside, fn sees a fresh
+// nil, holding the work directory's lock throughout (other processes'
+// Updates wait). When the file was corrupt it has been moved aside, fn sees a fresh
 // state, and the *CorruptError is returned after a successful save so that
 // the caller can tell the learner.
 func (st Store) Update(fn func(*State) error) (*State, error) {
+	unlock, err := st.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	s, lerr := st.Load()
 	var corrupt *CorruptError
 	if lerr != nil && !errors.As(lerr, &corrupt) {
