@@ -68,7 +68,7 @@ type environment struct {
 	Lessons fs.FS
 	// Checker, when not nil, replaces the real engines (tests).
 	Checker Checker
-	// Debounce, when not zero, replaces watch's debounce delay (tests).
+	// Debounce, when not zero, replaces watch's quiet time (tests).
 	Debounce time.Duration
 }
 

@@ -9,15 +9,10 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/ppworkbook/workbook/workbook/progress"
 )
-
-// debounce is how long watch waits after the last file event before it
-// checks: editors write a file in several steps.
-const debounce = 200 * time.Millisecond
 
 func cmdWatch(a *app, _ *cmdOpts, args []string) error {
 	if len(args) > 0 {
@@ -33,11 +28,11 @@ func cmdWatch(a *app, _ *cmdOpts, args []string) error {
 	defer release()
 	ctx, cancel := context.WithCancel(a.ctx)
 	defer cancel()
-	tree, err := watchTree(ctx, a.dir.Dir)
+	saves, err := watchSaves(ctx, a.dir.Dir, a.env.Debounce)
 	if err != nil {
 		return err
 	}
-	defer tree.Wait()
+	defer saves.Wait()
 	defer cancel()
 	raw := false
 	if a.env.Interactive {
@@ -48,11 +43,10 @@ func cmdWatch(a *app, _ *cmdOpts, args []string) error {
 	w := &watchSession{
 		a:        a,
 		c:        c,
-		events:   tree.Events,
-		errs:     tree.Errors,
-		keys:     readKeys(ctx, a.env.Stdin, raw),
-		raw:      raw,
-		debounce: a.env.Debounce,
+		saves: saves.Saves,
+		errs:  saves.Errors,
+		keys:  readKeys(ctx, a.env.Stdin, raw),
+		raw:   raw,
 	}
 	return w.run(ctx)
 }
@@ -170,16 +164,12 @@ func readKeys(ctx context.Context, r io.Reader, raw bool) <-chan string {
 
 // watchSession is one run of watch mode.
 type watchSession struct {
-	a        *app
-	c        Checker
-	events   <-chan string
-	errs     <-chan error
-	keys     <-chan string
-	raw      bool // keys act at once, without Enter
-	debounce time.Duration
-	// after starts the debounce delay; time.After when nil (tests use a
-	// fake clock).
-	after func(time.Duration) <-chan time.Time
+	a     *app
+	c     Checker
+	saves <-chan save
+	errs  <-chan error
+	keys  <-chan string
+	raw   bool // keys act at once, without Enter
 	// checked, when not nil, is called after every check (tests wait on it).
 	checked func(outcome)
 	pending *pendingCheck // the check running, if any
@@ -213,19 +203,8 @@ func (w *watchSession) run(ctx context.Context) error {
 		a.out("Every exercise is done! %s lists them; %s shows a reference solution.\n", a.p.Code("workbook list"), a.p.Code("workbook solution EXERCISE"))
 		return nil
 	}
-	d := w.debounce
-	if d <= 0 {
-		d = debounce
-	}
-	after := w.after
-	if after == nil {
-		after = time.After
-	}
 	defer w.stop()
 	w.start(ctx)
-	// fire is the end of the debounce delay: every event starts it again,
-	// so a burst of events (an editor saving) gives one check.
-	var fire <-chan time.Time
 	for {
 		var result <-chan outcome
 		if w.pending != nil {
@@ -248,16 +227,12 @@ func (w *watchSession) run(ctx context.Context) error {
 			if err != nil || quit {
 				return err
 			}
-		case path := <-w.events:
-			if !w.concerns(path) {
-				continue
+		case sv := <-w.saves:
+			if w.concerns(sv) {
+				w.start(ctx)
 			}
-			fire = after(d)
 		case err := <-w.errs:
 			a.warn("watching: %v", err)
-		case <-fire:
-			fire = nil
-			w.start(ctx)
 		case o := <-result:
 			w.pending = nil
 			if err := w.report(o); err != nil {
@@ -301,11 +276,10 @@ func (w *watchSession) stop() {
 	w.pending = nil
 }
 
-// concerns reports whether a change to path may change the current
-// exercise's result: a Go file in its folder.
-func (w *watchSession) concerns(path string) bool {
-	dir := filepath.Dir(w.a.dir.File(w.cur))
-	return filepath.Dir(path) == dir && strings.HasSuffix(path, ".go")
+// concerns reports whether a save may change the current exercise's
+// result: a save of its folder.
+func (w *watchSession) concerns(sv save) bool {
+	return sv.Dir == filepath.Dir(w.a.dir.File(w.cur))
 }
 
 // report shows a check's result and records it.

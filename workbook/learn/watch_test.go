@@ -22,20 +22,14 @@ func TestWatchSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := make(chan string)
+	saves := make(chan save)
 	keys := make(chan string)
-	timers := make(chan chan time.Time)
 	checked := make(chan outcome, 10)
 	w := &watchSession{
-		a:      a,
-		c:      f.fake,
-		events: events,
-		keys:   keys,
-		after: func(time.Duration) <-chan time.Time {
-			ch := make(chan time.Time, 1)
-			timers <- ch
-			return ch
-		},
+		a:       a,
+		c:       f.fake,
+		saves:   saves,
+		keys:    keys,
 		checked: func(o outcome) { checked <- o },
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -52,21 +46,16 @@ func TestWatchSession(t *testing.T) {
 	}
 	expect("01-hello/greet", statusFail) // the first check, on start
 
-	// A burst of events gives one check, when the delay after the last ends.
+	// A save of another exercise's folder is not checked; a save of the
+	// current one is.
 	f.write("01-hello/greet", greetSolved)
 	greet := f.file("01-hello/greet")
-	var last chan time.Time
-	for _, ev := range []string{greet, greet + "~", filepath.Join(f.dir, "02-counting/count/main.go"), greet} {
-		events <- ev
-		if ev == greet {
-			last = <-timers
-		}
-	}
 	calls := f.fake.calls
-	last <- time.Time{}
+	saves <- save{Dir: filepath.Join(f.dir, "02-counting/count")}
+	saves <- save{Dir: filepath.Dir(greet)}
 	expect("01-hello/greet", statusPass)
 	if f.fake.calls != calls+1 {
-		t.Errorf("%d checks for one burst of events, want 1", f.fake.calls-calls)
+		t.Errorf("%d checks for one save, want 1", f.fake.calls-calls)
 	}
 	if !f.state().IsDone("01-hello/greet") {
 		t.Error("watch did not record the exercise as done")
