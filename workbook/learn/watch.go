@@ -41,8 +41,8 @@ func cmdWatch(a *app, _ *cmdOpts, args []string) error {
 		raw = ok
 	}
 	w := &watchSession{
-		a:        a,
-		c:        c,
+		a:     a,
+		c:     c,
 		saves: saves.Saves,
 		errs:  saves.Errors,
 		keys:  readKeys(ctx, a.env.Stdin, raw),
