@@ -23,6 +23,8 @@ type palette struct {
 	Pass, Fail, Warn   func(string) string
 	// Plain is true without colour: code spans keep their backticks.
 	Plain bool
+	// Go highlights Go source, line by line; nil without colour.
+	Go func(src string) []string
 }
 
 func newPalette(colour bool) palette {
@@ -52,6 +54,7 @@ func newPalette(colour bool) palette {
 		Fail:   mk(color.Bold, color.FgRed),
 		Warn:   mk(color.FgYellow),
 		Plain:  !colour,
+		Go:     goHighlighter(colour),
 	}
 }
 
@@ -61,12 +64,53 @@ type renderer struct {
 	lineStart []int // byte offset of the start of each line
 	p         palette
 	progs     map[int]*lessons.Program // by opening-fence line of each visible block
+	anchors   []anchor                 // headings and code blocks, in order
+}
+
+// anchor is a heading or a code block of a rendered lesson.
+type anchor struct {
+	Heading bool
+	Level   int    // of a heading
+	Title   string // of a heading
+	Lang    string // of a code block
+	Prog    *lessons.Program
+	MDLine  int // 1-based line in the Markdown
+	Line    int // 0-based rendered line where it starts
+	End     int // 0-based rendered line after its last (code blocks)
+}
+
+// page is a lesson rendered for the terminal.
+type page struct {
+	Lines   []string
+	Anchors []anchor
+}
+
+// anchorMark starts a rendered line that begins an anchor: "\x00" and the
+// anchor's index, then "\x01". renderPage removes it and records the line.
+const anchorMark = "\x00"
+
+func (r *renderer) mark(a anchor) string {
+	r.anchors = append(r.anchors, a)
+	return fmt.Sprintf("%s%d\x01", anchorMark, len(r.anchors)-1)
 }
 
 // renderMarkdown writes the lesson in src for a terminal width columns wide.
 // doc, when not nil, labels code blocks with their program or exercise.
 // Hidden blocks (and all other raw HTML) are never shown.
 func renderMarkdown(w io.Writer, src []byte, doc *lessons.Document, p palette, width int) error {
+	pg := renderPage(src, doc, p, width)
+	var b bytes.Buffer
+	for _, l := range pg.Lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// renderPage lays a lesson out for a terminal width columns wide, and says
+// where its headings and code blocks are.
+func renderPage(src []byte, doc *lessons.Document, p palette, width int) page {
 	if width < 40 {
 		width = 40
 	}
@@ -100,13 +144,23 @@ func renderMarkdown(w io.Writer, src []byte, doc *lessons.Document, p palette, w
 		head := []string{p.H1(doc.Title), p.H1(strings.Repeat("═", utf8.RuneCountInString(doc.Title))), ""}
 		lines = append(head, lines...)
 	}
-	var b bytes.Buffer
-	for _, l := range lines {
-		b.WriteString(strings.TrimRight(l, " "))
-		b.WriteByte('\n')
+	pg := page{Anchors: r.anchors}
+	for i, l := range lines {
+		for {
+			at := strings.Index(l, anchorMark)
+			if at < 0 {
+				break
+			}
+			end := strings.IndexByte(l[at:], '\x01')
+			var n int
+			fmt.Sscanf(l[at+1:at+end], "%d", &n)
+			pg.Anchors[n].Line = i
+			pg.Anchors[n].End += i
+			l = l[:at] + l[at+end+1:]
+		}
+		pg.Lines = append(pg.Lines, strings.TrimRight(l, " "))
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	return pg
 }
 
 func hasLevel1(doc *lessons.Document) bool {
@@ -174,13 +228,17 @@ func (r *renderer) block(n ast.Node, width int) []string {
 	switch n := n.(type) {
 	case *ast.Heading:
 		t := r.plain(n)
+		mark := ""
+		if n.Lines().Len() > 0 {
+			mark = r.mark(anchor{Heading: true, Level: n.Level, Title: t, MDLine: r.line(n.Lines().At(0).Start)})
+		}
 		switch n.Level {
 		case 1:
-			return []string{r.p.H1(t), r.p.H1(strings.Repeat("═", utf8.RuneCountInString(t)))}
+			return []string{mark + r.p.H1(t), r.p.H1(strings.Repeat("═", utf8.RuneCountInString(t)))}
 		case 2:
-			return []string{r.p.H2(t), r.p.Dim(strings.Repeat("─", utf8.RuneCountInString(t)))}
+			return []string{mark + r.p.H2(t), r.p.Dim(strings.Repeat("─", utf8.RuneCountInString(t)))}
 		default:
-			return []string{r.p.H3(strings.Repeat("#", n.Level-2) + " " + t)}
+			return []string{mark + r.p.H3(strings.Repeat("#", n.Level-2) + " " + t)}
 		}
 	case *ast.Paragraph, *ast.TextBlock:
 		if rows := r.tableLines(n); rows != nil {
@@ -215,9 +273,13 @@ func (r *renderer) block(n ast.Node, width int) []string {
 		} else if n.Lines().Len() > 0 {
 			line = r.line(n.Lines().At(0).Start) - 1
 		}
-		return r.code(n.Lines(), lang, r.progs[line])
+		return r.code(n.Lines(), lang, r.progs[line], line)
 	case *ast.CodeBlock:
-		return r.code(n.Lines(), "", nil)
+		line := 0
+		if n.Lines().Len() > 0 {
+			line = r.line(n.Lines().At(0).Start)
+		}
+		return r.code(n.Lines(), "", nil, line)
 	case *ast.HTMLBlock:
 		return nil
 	case *ast.ThematicBreak:
@@ -259,7 +321,7 @@ func (r *renderer) list(n *ast.List, width int) []string {
 
 // code renders a code block: a label, then the lines indented and numbered
 // (output and input fences are shown without numbers).
-func (r *renderer) code(lines *text.Segments, lang string, prog *lessons.Program) []string {
+func (r *renderer) code(lines *text.Segments, lang string, prog *lessons.Program, mdLine int) []string {
 	label := lang
 	switch {
 	case prog != nil && prog.Exercise != "":
@@ -278,15 +340,31 @@ func (r *renderer) code(lines *text.Segments, lang string, prog *lessons.Program
 	}
 	n := lines.Len()
 	digits := len(fmt.Sprint(n))
+	var body []string
 	for i := 0; i < n; i++ {
 		seg := lines.At(i)
 		l := strings.TrimRight(string(seg.Value(r.src)), "\r\n")
-		l = strings.ReplaceAll(l, "\t", "    ")
+		body = append(body, strings.ReplaceAll(l, "\t", "    "))
+	}
+	var styled []string // highlighted lines, when highlighting worked
+	if lang == "go" && r.p.Go != nil && len(body) > 0 {
+		if hl := r.p.Go(strings.Join(body, "\n")); len(hl) == len(body) {
+			styled = hl
+		}
+	}
+	for i, l := range body {
 		if ioFence {
 			out = append(out, "    "+r.p.Dim("│ ")+l)
 			continue
 		}
+		if styled != nil {
+			out = append(out, "    "+r.p.Dim(fmt.Sprintf("%*d │ ", digits, i+1))+styled[i])
+			continue
+		}
 		out = append(out, "    "+r.p.Dim(fmt.Sprintf("%*d │ ", digits, i+1))+r.p.Code(l))
+	}
+	if len(out) > 0 {
+		out[0] = r.mark(anchor{Lang: lang, Prog: prog, MDLine: mdLine, End: len(out)}) + out[0]
 	}
 	return out
 }
