@@ -90,16 +90,23 @@ func (a *app) printOutcome(o outcome) {
 		a.out("%s %s  %s\n", p.Pass("✓ PASS"), o.Exercise.ID, p.Dim(rel(o.File)))
 	case statusFail:
 		a.out("%s %s  %s\n", p.Fail("✗ FAIL"), o.Exercise.ID, p.Dim(rel(o.File)))
-		if o.Result.Reason != "" {
-			a.out("%s\n", strings.TrimRight(o.Result.Reason, "\n"))
-		}
-		if o.Result.Detail != "" {
-			a.out("%s\n", strings.TrimRight(o.Result.Detail, "\n"))
-		}
+		a.printResult(o.Result)
 	case statusMissing:
 		a.out("%s %s: %s does not exist. Run `workbook init` to write it (it never overwrites your files).\n", p.Warn("· MISSING"), o.Exercise.ID, rel(o.File))
 	default:
-		a.out("%s %s: could not be checked: %v\n", p.Fail("! ERROR"), o.Exercise.ID, o.Err)
+		a.out("%s %s: could not be checked: %s\n", p.Fail("! ERROR"), o.Exercise.ID, a.learnerText(o.Err.Error()))
+	}
+}
+
+// printResult prints a failed check's message and detail, worded for the
+// learner.
+func (a *app) printResult(res check.Result) {
+	msg, detail := a.learnerResult(res)
+	if msg != "" {
+		a.out("%s\n", msg)
+	}
+	if detail != "" {
+		a.out("%s\n", detail)
 	}
 }
 
@@ -381,12 +388,7 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 			pass++
 		default:
 			a.out("%s %s\n", p.Fail("✗ FAIL"), prog.Name)
-			if res.Reason != "" {
-				a.out("%s\n", strings.TrimRight(res.Reason, "\n"))
-			}
-			if res.Detail != "" {
-				a.out("%s\n", strings.TrimRight(res.Detail, "\n"))
-			}
+			a.printResult(res)
 			fail++
 		}
 		a.out("\n")
@@ -527,7 +529,8 @@ func (a *app) checkAll(c Checker) error {
 			}
 		case statusFail:
 			failed++
-			reason := strings.SplitN(o.Result.Reason, "\n", 2)[0]
+			reason, _ := a.learnerResult(o.Result)
+			reason = strings.SplitN(reason, "\n", 2)[0]
 			a.out("%s %s  %s\n", p.Fail("✗"), e.ID, p.Dim(reason))
 		case statusMissing:
 			failed++

@@ -32,8 +32,17 @@ func TestRealEngineCheck(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "FAIL 01-hello/greet") || !strings.Contains(out, "+hello") {
 		t.Fatalf("check of the starter: %d\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "$WORK/01-hello/greet/main.go:1:") {
+	if !strings.Contains(out, "$WORK/01-hello/greet/main.go: ") {
 		t.Errorf("the failure does not point at the learner's file:\n%s", out)
+	}
+	// The lesson by title, not its file; no engine names.
+	if !strings.Contains(out, `lesson 1 "Saying hello", section "Exercise: greet the workbook"`) || strings.Contains(out, ".md:") {
+		t.Errorf("the expected output is not named by lesson and section:\n%s", out)
+	}
+	for _, eng := range engineNames {
+		if strings.Contains(out, "("+eng) {
+			t.Errorf("the learner's message names the engine %q:\n%s", eng, out)
+		}
 	}
 	f.write("01-hello/greet", greetSolved)
 	if code, out, errOut := f.run("check", "greet"); code != 0 {

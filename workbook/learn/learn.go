@@ -35,17 +35,28 @@ const Title = "The Processes & Pipes workbook"
 // means the default overview) and returns the exit status: 0 success, 1 a
 // check failed or the command could not do its work, 2 a usage error.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return MainUI(ctx, args, stdin, stdout, stderr, nil)
+}
+
+// MainUI is Main with an interactive interface: with no command, when
+// standard input and output are terminals, ui runs instead of the plain
+// overview (--color never and NO_COLOR turn its colours off).
+func MainUI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, ui UI) int {
+	prog := invokedAs(executable(), os.Getenv)
 	env := environment{
 		Stdin:       stdin,
-		Stdout:      stdout,
-		Stderr:      stderr,
+		Stdout:      asInvoked(stdout, prog),
+		Stderr:      asInvoked(stderr, prog),
+		Prog:        prog,
 		WorkDir:     os.Getenv("WORKBOOK_DIR"),
 		LessonsDir:  os.Getenv("WORKBOOK_LESSONS"),
 		NoColor:     os.Getenv("NO_COLOR") != "",
 		Terminal:    isTerminal(stdout),
 		Interactive: isTerminal(stdin),
 		Width:       terminalWidth(stdout),
+		RawStdout:   stdout,
 		Now:         time.Now,
+		UI:          ui,
 	}
 	return run(ctx, env, args)
 }
@@ -70,6 +81,14 @@ type environment struct {
 	Checker Checker
 	// Debounce, when not zero, replaces watch's quiet time (tests).
 	Debounce time.Duration
+	// Prog is how the learner runs the workbook ("workbook", "go run ."):
+	// the commands it suggests are written that way.
+	Prog string
+	// RawStdout is the standard output itself (the interactive
+	// interface draws on it); Stdout when nil.
+	RawStdout io.Writer
+	// UI, when not nil, runs with no command on a terminal.
+	UI UI
 }
 
 func isTerminal(x any) bool {
@@ -212,6 +231,9 @@ func run(ctx context.Context, env environment, args []string) int {
 		return 2
 	}
 	args = top.Args()
+	if len(args) == 0 && env.UI != nil && env.Terminal && env.Interactive {
+		return runUI(ctx, env, g)
+	}
 	name := "overview"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]

@@ -64,9 +64,17 @@ func (f *fakeChecker) Check(ctx context.Context, p *lessons.Program, out io.Writ
 	}
 	return check.Result{
 		Failure: check.FailOutput,
-		Reason:  fmt.Sprintf("%s:%d: the output differs from what is expected", p.File, p.Line),
+		Reason:  fmt.Sprintf("%s: the output differs from what is expected", at(p.File, p.Line)),
 		Detail:  "-want\n+got",
 	}, nil
+}
+
+// at formats a position as check does: no line when there is none.
+func at(file string, line int) string {
+	if line <= 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d", file, line)
 }
 
 func (f *fakeChecker) source(file string) string {

@@ -207,7 +207,9 @@ func learnerProgram(e *exercise, file string, src []byte) *lessons.Program {
 	st := e.Ex.Starter
 	p := *st
 	p.File = file
-	p.Line = 1
+	// No line: a message about the whole program (a function it must
+	// use) names the file alone; others name their own line.
+	p.Line = 0
 	p.Name = e.Ex.Name
 	// Blocks stay the starter's: they tell the check whether an expected
 	// output was written as a Go "// Output:" comment.

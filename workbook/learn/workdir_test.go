@@ -57,7 +57,7 @@ func TestLearnerProgram(t *testing.T) {
 					t.Errorf("Map line %d = %v, want %v", i+1, p.Map.Lines[i], want)
 				}
 			}
-			if p.File != "my/main.go" || p.Line != 1 || p.Exercise != "greet" || p.Role != lessons.RoleSolution {
+			if p.File != "my/main.go" || p.Line != 0 || p.Exercise != "greet" || p.Role != lessons.RoleSolution {
 				t.Errorf("program %+v", p)
 			}
 			if p.Expect.Stdout == nil || strings.TrimSpace(p.Expect.Stdout.Text) != "hello, workbook" {

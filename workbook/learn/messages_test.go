@@ -1,0 +1,107 @@
+package learn
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/ppworkbook/workbook/workbook/check"
+)
+
+func TestStripEngines(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`main.go: "deadline" does not use exec.CommandContext (yaegi)`, `main.go: "deadline" does not use exec.CommandContext`},
+		{`main.go:11: "deadline" does not build (compiled, because compiler-checks: the Go compiler rejects it: "io/fs" imported and not used): "io/fs" imported and not used`,
+			`main.go:11: "deadline" does not build: "io/fs" imported and not used`},
+		{`x did not finish within 1s (auto, because f (g (h))) and was stopped`, `x did not finish within 1s and was stopped`},
+		{`printed (a list) of (yaegi) things (compiled)`, `printed (a list) of things`},
+		{`unbalanced (yaegi, because (`, `unbalanced (yaegi, because (`},
+		{`no engine here (yaegiX)`, `no engine here (yaegiX)`},
+	}
+	for _, tt := range tests {
+		if got := stripEngines(tt.in); got != tt.want {
+			t.Errorf("stripEngines(%q)\n = %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLearnerResult(t *testing.T) {
+	f := newFixture(t)
+	a, err := newApp(context.Background(), f.env, globalFlags{dir: f.dir, color: "never"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name              string
+		res               check.Result
+		wantMsg, wantDetl string
+	}{
+		{"one compiler error, said once",
+			check.Result{Failure: check.FailBuild,
+				Reason: `w/main.go:11: "greet" does not build (compiled, because compiler-checks: the Go compiler rejects it: "io/fs" imported and not used): "io/fs" imported and not used`,
+				Detail: "w/main.go:11:2: \"io/fs\" imported and not used\n"},
+			`w/main.go:11: "greet" does not build: "io/fs" imported and not used`, ""},
+		{"two compiler errors: the second in the detail",
+			check.Result{Failure: check.FailBuild,
+				Reason: `w/main.go:3: "greet" does not build (yaegi): undefined: x`,
+				Detail: "w/main.go:3:5: undefined: x\nw/main.go:4:5: undefined: y"},
+			`w/main.go:3: "greet" does not build: undefined: x`, "w/main.go:4:5: undefined: y"},
+		{"lesson position by title",
+			check.Result{Failure: check.FailOutput,
+				Reason: `w/main.go: "greet" printed a different stdout (yaegi) than expected at 01-hello.md:51`,
+				Detail: "-a\n+b"},
+			`w/main.go: "greet" printed a different stdout than expected at lesson 1 "Saying hello", section "Exercise: greet the workbook"`, "-a\n+b"},
+		{"a file that is not a lesson stays",
+			check.Result{Failure: check.FailOutput, Reason: `notes.md:3: odd`},
+			`notes.md:3: odd`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, detail := a.learnerResult(tt.res)
+			if msg != tt.wantMsg || detail != tt.wantDetl {
+				t.Errorf("got\n%q\n%q\nwant\n%q\n%q", msg, detail, tt.wantMsg, tt.wantDetl)
+			}
+		})
+	}
+}
+
+func TestInvokedAs(t *testing.T) {
+	env := func(cache string) func(string) string {
+		return func(k string) string {
+			if k == "GOCACHE" {
+				return cache
+			}
+			return ""
+		}
+	}
+	tests := []struct{ exe, cache, want string }{
+		{"/home/ann/go/bin/workbook", "", "workbook"},
+		{"/usr/local/bin/wb", "", "workbook"},
+		{"/tmp/go-build2736261/b001/exe/workbook", "", "go run ."},
+		{"/root/.cache/go-build/4f/4f2a-d/workbook", "", "go run ."},
+		{"/srv/cache/x/exe/workbook", "/srv/cache", "go run ."},
+		{"/srv/cachex/workbook", "/srv/cache", "workbook"},
+		{"", "", "workbook"},
+	}
+	for _, tt := range tests {
+		if got := invokedAs(tt.exe, env(tt.cache)); got != tt.want {
+			t.Errorf("invokedAs(%q, GOCACHE=%q) = %q, want %q", tt.exe, tt.cache, got, tt.want)
+		}
+	}
+}
+
+func TestProgWriter(t *testing.T) {
+	var b bytes.Buffer
+	w := asInvoked(&b, "go run .")
+	in := "Next: workbook init writes into workbook-exercises; then `workbook watch`.\nThe workbook is yours. workbook help.\n"
+	if _, err := w.Write([]byte(in)); err != nil {
+		t.Fatal(err)
+	}
+	want := "Next: go run . init writes into workbook-exercises; then `go run . watch`.\nThe workbook is yours. go run . help.\n"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
+	}
+	if asInvoked(&b, "workbook") != &b {
+		t.Error("an installed workbook's output is rewritten")
+	}
+}
