@@ -238,7 +238,7 @@ func (r *renderer) block(n ast.Node, width int) []string {
 		case 2:
 			return []string{mark + r.p.H2(t), r.p.Dim(strings.Repeat("─", utf8.RuneCountInString(t)))}
 		default:
-			return []string{mark + r.p.H3(strings.Repeat("#", n.Level-2) + " " + t)}
+			return []string{mark + r.p.H3(strings.Repeat("#", n.Level-2)+" "+t)}
 		}
 	case *ast.Paragraph, *ast.TextBlock:
 		if rows := r.tableLines(n); rows != nil {
