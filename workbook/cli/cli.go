@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 
 	"github.com/ppworkbook/workbook/workbook/learn"
+	"github.com/ppworkbook/workbook/workbook/tui"
 )
 
 // Main runs the workbook with args (without the program name) and returns
@@ -40,7 +41,8 @@ func run(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, s
 			return 0
 		}
 	}
-	return learn.Main(ctx, args, stdin, stdout, stderr)
+	// No command on a terminal: the interactive workbook (package tui).
+	return learn.MainUI(ctx, args, stdin, stdout, stderr, tui.Run)
 }
 
 func helpCmd(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, stderr io.Writer) int {

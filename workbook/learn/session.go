@@ -307,7 +307,7 @@ func (w *Workbook) Check(ctx context.Context, id string) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	o := checkFile(ctx, c, e, w.a.dir.File(e), nil)
+	o := checkFile(ctx, c, e, rel(w.a.dir.File(e)), nil)
 	if ctx.Err() != nil {
 		return Verdict{}, ctx.Err()
 	}

@@ -204,17 +204,24 @@ func starterFile(e *exercise) []byte {
 // learnerProgram is the program to check for e: the learner's source with
 // the starter's expectations. Errors point at the learner's file.
 func learnerProgram(e *exercise, file string, src []byte) *lessons.Program {
-	st := e.Ex.Starter
-	p := *st
+	p := fileProgram(e.Ex.Starter, file, src)
+	p.Name = e.Ex.Name
+	p.Exercise = e.Ex.Name
+	p.Role = lessons.RoleSolution
+	return p
+}
+
+// fileProgram is the program in the learner's file with base's
+// expectations (an exercise's starter, an example in the playground).
+// Errors point at the learner's file.
+func fileProgram(base *lessons.Program, file string, src []byte) *lessons.Program {
+	p := *base
 	p.File = file
 	// No line: a message about the whole program (a function it must
 	// use) names the file alone; others name their own line.
 	p.Line = 0
-	p.Name = e.Ex.Name
-	// Blocks stay the starter's: they tell the check whether an expected
+	// Blocks stay base's: they tell the check whether an expected
 	// output was written as a Go "// Output:" comment.
-	p.Exercise = e.Ex.Name
-	p.Role = lessons.RoleSolution
 	var b strings.Builder
 	var lines []lessons.Pos
 	if !hasPackageClause(src) {

@@ -40,6 +40,17 @@ type State struct {
 	Done map[string]time.Time `json:"done,omitempty"`
 	// Hints maps each exercise to the number of hints revealed.
 	Hints map[string]int `json:"hints,omitempty"`
+	// Place is where the interactive workbook was left, to resume there.
+	Place *Place `json:"place,omitempty"`
+}
+
+// Place is a place in the interactive workbook: a lesson being read, at a
+// line of its Markdown, or an exercise or a playground program.
+type Place struct {
+	Lesson   string `json:"lesson,omitempty"`   // lesson slug
+	Line     int    `json:"line,omitempty"`     // 1-based Markdown line at the reader's cursor
+	Exercise string `json:"exercise,omitempty"` // exercise id, when at an exercise
+	Program  string `json:"program,omitempty"`  // example name, when in its playground
 }
 
 // New returns an empty state.
