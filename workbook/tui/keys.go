@@ -47,19 +47,36 @@ func newKeyMap() keyMap {
 }
 
 // longHelp says more about a key than its short description, in the
-// list ? shows.
-var longHelp = map[string]string{
-	"c":   "continue where you left off",
-	"r":   "run the example under the cursor (exercise: check again)",
-	"[":   "the previous example",
-	"]":   "the next example",
-	"p":   "copy the example into your work directory to edit and run it",
-	"e":   "the lesson's exercise (exercise screen: edit in $VISUAL/$EDITOR)",
-	"s":   "the reference solution, once your program passes",
-	"l":   "read the exercise's lesson",
-	"n":   "next search match (exercise screen: next exercise, once done)",
-	"h":   "the next hint (the hints you have seen are remembered)",
-	"esc": "back to the home screen",
+// list ? shows, screen by screen.
+var longHelp = map[screen]map[string]string{
+	screenHome: {
+		"c": "continue where you left off",
+	},
+	screenReader: {
+		"r":   "run the example under the cursor: its output and verdict appear below it",
+		"p":   "playground: copy the example into your work directory, edit it, run it",
+		"e":   "the lesson's exercise",
+		"[":   "the previous example",
+		"]":   "the next example",
+		"n":   "the next match of the search",
+		"N":   "the previous match",
+		"esc": "back to the home screen",
+	},
+	screenExercise: {
+		"e":   "edit your file in $VISUAL or $EDITOR (each save is checked)",
+		"h":   "the next hint (the hints you have seen are remembered)",
+		"r":   "check your file again",
+		"s":   "the reference solution, once your program passes",
+		"n":   "the next exercise, once this one is done",
+		"l":   "read the exercise's lesson",
+		"esc": "back to the home screen",
+	},
+	screenPlayground: {
+		"e":   "edit your copy in $VISUAL or $EDITOR (each save runs it)",
+		"r":   "run it again",
+		"l":   "read the lesson",
+		"esc": "back to the home screen",
+	},
 }
 
 func (k keyMap) move() []key.Binding {
