@@ -156,6 +156,7 @@ func commands() []command {
 		{name: "list", short: "lessons and their exercises with status", run: cmdList},
 		{name: "read", args: "LESSON", short: "read a lesson (by number or name)", run: cmdRead},
 		{name: "run", args: "LESSON [PROGRAM]", short: "run a lesson's examples and check them", run: cmdRun},
+		{name: "try", args: "LESSON PROGRAM", short: "copy an example into the playground and run it on every save", run: cmdTry},
 		{name: "init", short: "write the exercises into the work directory (never overwrites)", run: cmdInit},
 		{name: "check", args: "[EXERCISE]", short: "check your program (default: the first exercise not done)", run: cmdCheck,
 			flags: func(fs *flag.FlagSet, o *cmdOpts) {
