@@ -261,3 +261,31 @@ func median(ds []time.Duration) time.Duration {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[len(s)/2]
 }
+
+// TestInteractiveEditor: e opens the learner's file in $EDITOR, gives it
+// the terminal, and comes back to the exercise, whose save is checked.
+func TestInteractiveEditor(t *testing.T) {
+	lessonsDir, err := filepath.Abs("workbook/tui/testdata/lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	editor := filepath.Join(t.TempDir(), "editor")
+	script := "#!/bin/sh\necho EDITING \"$1\"\ncat > \"$1\" <<'EOF'\n" + benchPass + "EOF\n"
+	if err := os.WriteFile(editor, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tm := startTerm(t, dir, []string{"WORKBOOK_LESSONS=" + lessonsDir, "EDITOR=" + editor})
+	at := tm.waitFor(0, "q quit")
+	tm.send("c")
+	at = tm.waitFor(at, "Lesson 1")
+	tm.send("e")
+	at = tm.waitFor(at, "✗ FAIL")
+	tm.send("e")
+	at = tm.waitFor(at, "EDITING "+filepath.Join(dir, "workbook-exercises", "01-hello", "greet", "main.go"))
+	tm.waitFor(at, "✓ PASS")
+	tm.send("q")
+	if err := <-tm.done; err != nil {
+		t.Fatalf("q: %v", err)
+	}
+}

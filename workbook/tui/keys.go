@@ -9,7 +9,7 @@ type keyMap struct {
 	NextExample, PrevExample, Run, Try      key.Binding
 	Contents, Search, NextMatch, PrevMatch  key.Binding
 	Exercise, Edit, Hint, Solution, Check   key.Binding
-	Lesson, Next                            key.Binding
+	Lesson, Next, RunAgain                  key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -43,6 +43,7 @@ func newKeyMap() keyMap {
 		Check:       b([]string{"r"}, "r", "check again"),
 		Lesson:      b([]string{"l"}, "l", "lesson"),
 		Next:        b([]string{"n"}, "n", "next exercise"),
+		RunAgain:    b([]string{"r"}, "r", "run again"),
 	}
 }
 
@@ -96,5 +97,5 @@ func (k keyMap) exercise() [][]key.Binding {
 }
 
 func (k keyMap) playground() [][]key.Binding {
-	return [][]key.Binding{{k.Edit, k.Check, k.Lesson}, k.move()}
+	return [][]key.Binding{{k.Edit, k.RunAgain, k.Lesson}, k.move()}
 }

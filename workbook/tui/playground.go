@@ -74,7 +74,7 @@ func (p *playState) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		m.goHome()
 	case key.Matches(k, m.keys.Edit):
 		return m.edit(p.file)
-	case key.Matches(k, m.keys.Check):
+	case key.Matches(k, m.keys.RunAgain):
 		return p.start(m)
 	case key.Matches(k, m.keys.Lesson):
 		m.remember()
@@ -152,5 +152,5 @@ func (p *playState) view(m *Model) (string, string, []string, []key.Binding) {
 	}
 	h := max(m.height-3, 1)
 	p.top = min(p.top, max(len(body)-h, 0))
-	return title, right, body[p.top:], []key.Binding{m.keys.Edit, m.keys.Check, m.keys.Lesson, m.keys.Back}
+	return title, right, body[p.top:], []key.Binding{m.keys.Edit, m.keys.RunAgain, m.keys.Lesson, m.keys.Back}
 }
