@@ -30,21 +30,24 @@ import (
 func Run(ctx context.Context, wb *learn.Workbook) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	m := New(ctx, wb, Options{Output: wb.Stdout(), Getenv: nil})
-	p := tea.NewProgram(m,
+	m := New(ctx, wb, Options{Output: wb.Stdout()})
+	defer m.stop()
+	return runProgram(ctx, m, wb.Stdin(), wb.Stdout())
+}
+
+// runProgram runs model full screen on the terminal in and out until it
+// quits, ctx is done or it panics: in every case the terminal is given
+// back as it was.
+func runProgram(ctx context.Context, model tea.Model, in io.Reader, out io.Writer) error {
+	p := tea.NewProgram(model,
 		tea.WithAltScreen(),
 		tea.WithContext(ctx),
-		tea.WithInput(wb.Stdin()),
-		tea.WithOutput(wb.Stdout()),
+		tea.WithInput(in),
+		tea.WithOutput(out),
 	)
-	final, err := p.Run()
-	if fm, ok := final.(*Model); ok {
-		fm.stop()
-	} else {
-		m.stop()
-	}
+	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return nil // interrupted (Ctrl-C from outside, SIGTERM): not an error
+		return nil // interrupted (SIGINT or SIGTERM from outside): not an error
 	}
 	if err != nil {
 		return fmt.Errorf("the interactive workbook stopped: %w", err)
