@@ -262,9 +262,7 @@ func (x *exerciseState) view(m *Model) (string, string, []string, []key.Binding)
 	}
 	if task := x.task(m); len(task) > 0 {
 		add(st.h.Render("Task"))
-		for _, l := range task {
-			body = append(body, l)
-		}
+		body = append(body, task...)
 		add("")
 	}
 	add(st.h.Render("Your file ") + st.dim.Render(relPath(x.ex.File)))
