@@ -297,7 +297,7 @@ func (m *Model) helpView() []string {
 		}
 		out = append(out, "")
 	}
-	out = append(out, m.st.dim.Render("? or esc closes this list."))
+	out = append(out, m.st.dim.Render("? or esc closes this list. Every step is also a plain command: "+m.wb.Command("help")+"."))
 	return out
 }
 
