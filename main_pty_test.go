@@ -14,6 +14,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+
 )
 
 // term is the workbook running in a pseudo-terminal of 80x24.
@@ -23,6 +25,7 @@ type term struct {
 	pty  *os.File
 	mu   sync.Mutex
 	out  bytes.Buffer
+	vt   vt10x.Terminal // what an 80x24 terminal shows
 	seen chan struct{} // receives after every read
 	done chan error
 }
@@ -40,7 +43,7 @@ func startTerm(t testing.TB, dir string, env []string, args ...string) *term {
 	if err != nil {
 		t.Fatalf("starting the workbook on a terminal: %v", err)
 	}
-	tm := &term{t: t, cmd: cmd, pty: f, seen: make(chan struct{}, 1), done: make(chan error, 1)}
+	tm := &term{t: t, cmd: cmd, pty: f, seen: make(chan struct{}, 1), done: make(chan error, 1), vt: vt10x.New(vt10x.WithSize(80, 24))}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -48,6 +51,7 @@ func startTerm(t testing.TB, dir string, env []string, args ...string) *term {
 			if n > 0 {
 				tm.mu.Lock()
 				tm.out.Write(buf[:n])
+				_, _ = tm.vt.Write(buf[:n])
 				tm.mu.Unlock()
 				tm.answer(buf[:n])
 				select {
@@ -120,6 +124,35 @@ func (tm *term) waitFor(from int, want string) int {
 			}
 		case <-deadline:
 			tm.t.Fatalf("the workbook never wrote %q:\n%q", want, tm.output(from))
+		}
+	}
+}
+
+// screen waits until the terminal shows want at the end of a frame
+// (bubbletea ends each frame by putting the cursor on the last line), and
+// returns the screen, trailing spaces dropped.
+func (tm *term) screen(want string) string {
+	tm.t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		tm.mu.Lock()
+		framed := bytes.HasSuffix(tm.out.Bytes(), []byte("\x1b[24;H"))
+		var lines []string
+		for _, l := range strings.Split(tm.vt.String(), "\n") {
+			lines = append(lines, strings.TrimRight(l, " "))
+		}
+		tm.mu.Unlock()
+		screen := strings.Join(lines, "\n")
+		if framed && strings.Contains(screen, want) {
+			return strings.TrimRight(screen, "\n") + "\n"
+		}
+		select {
+		case _, ok := <-tm.seen:
+			if !ok {
+				tm.t.Fatalf("the workbook ended before showing %q:\n%s", want, screen)
+			}
+		case <-deadline:
+			tm.t.Fatalf("the terminal never showed %q:\n%s", want, screen)
 		}
 	}
 }
@@ -287,5 +320,77 @@ func TestInteractiveEditor(t *testing.T) {
 	tm.send("q")
 	if err := <-tm.done; err != nil {
 		t.Fatalf("q: %v", err)
+	}
+}
+
+// TestLearnerJourneyTerminal: the real binary, its real engines, on an
+// 80x24 terminal emulated from what it writes: a learner starts fresh,
+// reads a lesson, runs an example, fails an exercise, takes two hints,
+// fixes the file in their editor, passes, quits, starts again and resumes
+// at the right place. Each screen is compared with a golden screen
+// (testdata/screens).
+func TestLearnerJourneyTerminal(t *testing.T) {
+	lessonsDir, err := filepath.Abs("workbook/tui/testdata/lessons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	editor := filepath.Join(t.TempDir(), "editor")
+	script := "#!/bin/sh\ncat > \"$1\" <<'EOF'\n" + benchPass + "EOF\n"
+	if err := os.WriteFile(editor, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"WORKBOOK_LESSONS=" + lessonsDir, "EDITOR=" + editor}
+	check := func(tm *term, name, want string) {
+		t.Helper()
+		checkScreen(t, filepath.Join("testdata", "screens", name+".txt"), tm.screen(want))
+	}
+
+	tm := startTerm(t, dir, env)
+	check(tm, "01-home-fresh", "Continue: start with lesson 1")
+	tm.send("\r")
+	check(tm, "02-reader", "Lesson 1 · Saying hello")
+	tm.send("]r")
+	check(tm, "03-example-ran", "PASS it printed what the lesson says")
+	tm.send("e")
+	check(tm, "04-exercise-fail", "+hello")
+	tm.send("hh")
+	check(tm, "05-two-hints", "Hint 2 of 2")
+	tm.send("e") // the editor writes the fix and returns
+	check(tm, "06-pass", "✓ PASS")
+	tm.send("lq")
+	if err := <-tm.done; err != nil {
+		t.Fatalf("q: %v", err)
+	}
+
+	tm = startTerm(t, dir, env)
+	check(tm, "07-home-again", "Continue: reading lesson 1")
+	tm.send("\r")
+	check(tm, "08-resumed", "go · exercise greet")
+	tm.send("q")
+	if err := <-tm.done; err != nil {
+		t.Fatalf("q: %v", err)
+	}
+}
+
+// checkScreen compares a screen with its golden file, or writes the file
+// with -update (the flag of the scripts: this package has one).
+func checkScreen(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (go test -run JourneyTerminal -update rewrites it)\n--- got:\n%s\n--- want:\n%s", path, got, want)
 	}
 }

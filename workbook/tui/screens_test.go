@@ -141,3 +141,15 @@ func TestExerciseKeys(t *testing.T) {
 	d.press("ctrl+c")
 	d.waitFor("quitting", func() bool { return d.quit })
 }
+
+// TestKeysTogether: keys that arrive in one read ("hh") each count.
+func TestKeysTogether(t *testing.T) {
+	wb, _ := setup(t, false)
+	d := newDriver(t, wb, 80, 24)
+	d.press("enter", "e")
+	d.waitFor("the first check", func() bool { return d.m.exercise != nil && d.m.exercise.verdict != nil })
+	d.press("hh")
+	if d.m.exercise.hints != 2 {
+		t.Errorf("%d hints after \"hh\", want 2", d.m.exercise.hints)
+	}
+}

@@ -142,6 +142,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
+		typing := m.screen == screenReader && m.reader != nil && m.reader.searching
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !typing {
+			// Keys typed faster than they are read arrive together:
+			// each is a key of its own.
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				_, cmd := m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+				cmds = append(cmds, cmd)
+			}
+			return m, tea.Batch(cmds...)
+		}
 		return m.key(msg)
 	case savedMsg:
 		return m, m.saved(msg)

@@ -109,6 +109,8 @@ func (d *driver) press(keys ...string) {
 			msg = tea.KeyMsg{Type: tea.KeyCtrlC}
 		case "down":
 			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "up":
+			msg = tea.KeyMsg{Type: tea.KeyUp}
 		case "pgdown":
 			msg = tea.KeyMsg{Type: tea.KeyPgDown}
 		default:
