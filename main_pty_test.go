@@ -15,7 +15,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
-
 )
 
 // term is the workbook running in a pseudo-terminal of 80x24.
@@ -26,7 +25,7 @@ type term struct {
 	mu   sync.Mutex
 	out  bytes.Buffer
 	vt   vt10x.Terminal // what an 80x24 terminal shows
-	seen chan struct{} // receives after every read
+	seen chan struct{}  // receives after every read
 	done chan error
 }
 
