@@ -363,7 +363,7 @@ func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("work directory: %w", err)
 	}
-	a.dir = workDir{Dir: abs}
+	a.dir = workDir{Dir: abs, Prog: env.Prog}
 	a.store = progress.Store{Dir: abs, Now: env.Now}
 	fsys, title := env.Lessons, Title
 	switch {

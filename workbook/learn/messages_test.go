@@ -3,6 +3,8 @@ package learn
 import (
 	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/ppworkbook/workbook/workbook/check"
@@ -103,5 +105,27 @@ func TestProgWriter(t *testing.T) {
 	}
 	if asInvoked(&b, "workbook") != &b {
 		t.Error("an installed workbook's output is rewritten")
+	}
+}
+
+// TestStarterAsInvoked: started through go run, the starter files suggest
+// go run commands.
+func TestStarterAsInvoked(t *testing.T) {
+	f := newFixture(t)
+	f.env.Prog = "go run ."
+	if code, out, errOut := f.run("init"); code != 0 {
+		t.Fatalf("init: %d\n%s%s", code, out, errOut)
+	}
+	src, err := os.ReadFile(f.file("01-hello/greet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"`go run . read 1`", "`go run . watch`", "`go run . check 01-hello/greet`", "`go run . hint 01-hello/greet`"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the starter lacks %s:\n%s", want, src)
+		}
+	}
+	if strings.Contains(string(src), "`workbook ") {
+		t.Errorf("the starter still suggests workbook commands:\n%s", src)
 	}
 }

@@ -30,6 +30,9 @@ const (
 // workDir is the learner's work directory.
 type workDir struct {
 	Dir string
+	// Prog is how the learner runs the workbook, for the commands the
+	// starter files suggest; "workbook" when empty.
+	Prog string
 }
 
 // File returns the path of exercise e's program.
@@ -93,7 +96,7 @@ func (w workDir) Init(c *catalog) (initResult, error) {
 		files = append(files, struct {
 			path string
 			data []byte
-		}{w.File(e), starterFile(e)})
+		}{w.File(e), starterFile(e, w.Prog)})
 	}
 	for _, f := range files {
 		if f.data == nil {
@@ -187,14 +190,17 @@ func plainSource(p *lessons.Program) string {
 
 // starterFile is the file init writes for e: a comment saying what to do,
 // then the starter program.
-func starterFile(e *exercise) []byte {
+func starterFile(e *exercise, prog string) []byte {
+	if prog == "" {
+		prog = "workbook"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "// Exercise %s: %s\n", e.ID, e.Title())
-	fmt.Fprintf(&b, "// (lesson %d, %q: `workbook read %d`)\n", e.Lesson.Num, e.Lesson.Title(), e.Lesson.Num)
+	fmt.Fprintf(&b, "// (lesson %d, %q: `%s read %d`)\n", e.Lesson.Num, e.Lesson.Title(), prog, e.Lesson.Num)
 	b.WriteString("//\n")
-	b.WriteString("// Edit this file and save: `workbook watch` checks it on every save.\n")
-	fmt.Fprintf(&b, "// Or run `workbook check %s`.\n", e.ID)
-	fmt.Fprintf(&b, "// Stuck? `workbook hint %s`.\n\n", e.ID)
+	fmt.Fprintf(&b, "// Edit this file and save: `%s watch` checks it on every save.\n", prog)
+	fmt.Fprintf(&b, "// Or run `%s check %s`.\n", prog, e.ID)
+	fmt.Fprintf(&b, "// Stuck? `%s hint %s`.\n\n", prog, e.ID)
 	if e.Ex.Starter != nil {
 		b.WriteString(plainSource(e.Ex.Starter))
 	}
@@ -301,7 +307,7 @@ func (w workDir) Reset(e *exercise, now time.Time) (string, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("resetting %s: %w", e.ID, err)
 	}
-	if _, err := writeNew(file, starterFile(e)); err != nil {
+	if _, err := writeNew(file, starterFile(e, w.Prog)); err != nil {
 		return backup, err
 	}
 	return backup, nil
