@@ -148,7 +148,13 @@ func (m *Model) homeView() (string, string, []string, []key.Binding) {
 		}
 		return "  " + text
 	}
-	body = append(body, item(0, "Continue: "+m.resume()), "")
+	body = append(body, item(0, "Continue: "+m.resume()))
+	if e, ok := m.wb.Current(s); ok && (s.Place == nil || s.Place.Exercise != e.ID) {
+		body = append(body, "  "+st.dim.Render(fmt.Sprintf("Next exercise: %s, %s (lesson %d)", e.Name, e.Title, e.Lesson)))
+	} else if !ok && total > 0 {
+		body = append(body, "  "+st.pass.Render("Every exercise is done!"))
+	}
+	body = append(body, "")
 	width := 0
 	for _, l := range lessons {
 		width = max(width, len([]rune(l.Title)))

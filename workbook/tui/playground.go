@@ -16,6 +16,7 @@ import (
 type playState struct {
 	lesson  learn.Lesson
 	program string
+	mdLine  int // where the example is in the lesson
 	file    string
 	verdict *learn.Verdict
 	err     error
@@ -32,6 +33,14 @@ func (m *Model) openPlayground(l learn.Lesson, program string) tea.Cmd {
 		return nil
 	}
 	m.play = &playState{lesson: l, program: program, file: file}
+	if pg, err := m.wb.Page(l.Num, 80); err == nil {
+		for _, b := range pg.Blocks {
+			if b.Program == program && b.Runnable {
+				m.play.mdLine = b.MDLine
+				break
+			}
+		}
+	}
 	m.screen = screenPlayground
 	m.status = "Edit " + relPath(file) + " (e) and save: it runs again."
 	return tea.Batch(m.watch(), m.play.start(m))
@@ -78,7 +87,7 @@ func (p *playState) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		return p.start(m)
 	case key.Matches(k, m.keys.Lesson):
 		m.remember()
-		return m.openReader(p.lesson.Num, 0)
+		return m.openReader(p.lesson.Num, p.mdLine)
 	case key.Matches(k, m.keys.Down):
 		p.top++
 	case key.Matches(k, m.keys.Up):
