@@ -25,6 +25,9 @@ type exerciseState struct {
 	solution string // shown once asked for, after a pass
 	top      int
 	note     string // what opening the exercise did (init)
+	// The task as laid out for taskWidth columns.
+	taskLines []string
+	taskWidth int
 }
 
 // openExercise shows exercise id, writing the exercises into the work
@@ -289,6 +292,13 @@ func (x *exerciseState) view(m *Model) (string, string, []string, []key.Binding)
 // task is the prose of the exercise's section in the lesson, from its
 // heading to the starter.
 func (x *exerciseState) task(m *Model) []string {
+	if x.taskWidth != m.width {
+		x.taskLines, x.taskWidth = x.layTask(m), m.width
+	}
+	return x.taskLines
+}
+
+func (x *exerciseState) layTask(m *Model) []string {
 	pg, err := m.wb.Page(x.ex.Lesson, m.width-2)
 	if err != nil {
 		return nil

@@ -16,6 +16,7 @@ type homeState struct {
 	state  *progress.State
 	note   string // a damaged progress file, moved aside
 	err    error
+	resume string // where continue leads
 }
 
 func (m *Model) loadHome() {
@@ -24,6 +25,7 @@ func (m *Model) loadHome() {
 	if s == nil {
 		m.home.state = progress.New()
 	}
+	m.home.resume = m.resume()
 }
 
 // resume describes where "continue" leads.
@@ -148,7 +150,7 @@ func (m *Model) homeView() (string, string, []string, []key.Binding) {
 		}
 		return "  " + text
 	}
-	body = append(body, item(0, "Continue: "+m.resume()))
+	body = append(body, item(0, "Continue: "+m.home.resume))
 	if e, ok := m.wb.Current(s); ok && (s.Place == nil || s.Place.Exercise != e.ID) {
 		body = append(body, "  "+st.dim.Render(fmt.Sprintf("Next exercise: %s, %s (lesson %d)", e.Name, e.Title, e.Lesson)))
 	} else if !ok && total > 0 {
