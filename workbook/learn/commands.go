@@ -360,7 +360,7 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 		if err := a.ctx.Err(); err != nil {
 			return err
 		}
-		where := fmt.Sprintf("%s:%d", prog.File, prog.Line)
+		where := a.learnerText(fmt.Sprintf("%s:%d", prog.File, prog.Line))
 		if prog.Mode == lessons.ModeSkip {
 			a.out("%s %s  %s\n", p.Dim("- SKIP"), prog.Name, p.Dim(where))
 			skipped++
@@ -629,7 +629,7 @@ func cmdSolution(a *app, _ *cmdOpts, args []string) error {
 		a.out("Exercise %s has no reference solution: yours is the one!\n", e.ID)
 		return nil
 	}
-	a.out("%s\n\n", a.p.Dim(fmt.Sprintf("// Reference solution of %s (%s:%d)", e.ID, e.Ex.Solution.File, e.Ex.Solution.Line)))
+	a.out("%s\n\n", a.p.Dim(a.learnerText(fmt.Sprintf("// Reference solution of %s (%s:%d)", e.ID, e.Ex.Solution.File, e.Ex.Solution.Line))))
 	a.out("%s", plainSource(e.Ex.Solution))
 	return nil
 }
