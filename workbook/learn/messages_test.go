@@ -129,3 +129,23 @@ func TestStarterAsInvoked(t *testing.T) {
 		t.Errorf("the starter still suggests workbook commands:\n%s", src)
 	}
 }
+
+func FuzzStripEngines(f *testing.F) {
+	f.Add(`main.go:11: "x" does not build (compiled, because compiler-checks: the Go compiler rejects it: "io/fs" (y)): z`)
+	f.Add(`a (yaegi) b (both, because (`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got := stripEngines(s)
+		if len(got) > len(s) {
+			t.Fatalf("stripEngines made %q longer: %q", s, got)
+		}
+		// It only removes: what is left is s with parts cut out.
+		rest := s
+		for _, r := range got {
+			i := strings.IndexRune(rest, r)
+			if i < 0 {
+				t.Fatalf("stripEngines(%q) = %q is not s with parts removed", s, got)
+			}
+			rest = rest[i+len(string(r)):]
+		}
+	})
+}
