@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -391,5 +392,22 @@ func checkScreen(t *testing.T, path, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s differs (go test -run JourneyTerminal -update rewrites it)\n--- got:\n%s\n--- want:\n%s", path, got, want)
+	}
+}
+
+// TestInteractiveSIGTERM: a SIGTERM from outside ends the interface with
+// the terminal restored, as q does.
+func TestInteractiveSIGTERM(t *testing.T) {
+	tm := startTerm(t, t.TempDir(), nil)
+	tm.waitFor(0, "q quit")
+	if err := tm.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-tm.done; err != nil {
+		t.Fatalf("after SIGTERM: %v", err)
+	}
+	raw := tm.raw()
+	if end := raw[strings.LastIndex(raw, "quit"):]; !strings.Contains(end, "\x1b[?1049l") {
+		t.Errorf("the terminal was not restored after SIGTERM: %q", end)
 	}
 }
