@@ -136,9 +136,12 @@ type Program struct {
 	// Map maps lines of Source back to the Markdown.
 	Map SourceMap
 
-	Mode    Mode
-	Engine  string        // "auto", "yaegi", "compiled" or "both"; "" means the caller's default
-	Timeout time.Duration // 0 means the caller's default
+	Mode Mode
+	// Engine and Timeout are the program's own attributes ("" and 0 when
+	// it sets none: the front matter's defaults stay in
+	// Document.Defaults). Resolve gives the settings a run uses.
+	Engine  string        // "auto", "yaegi", "compiled" or "both"; "" when not set
+	Timeout time.Duration // 0 when not set
 	Stdin   *string       // nil: no input (/dev/null)
 	Expect  Expect
 	// Exercise, when not empty, names the exercise this program belongs to;

@@ -2,6 +2,7 @@ package lessons_test
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -127,11 +128,13 @@ func listing(doc *lessons.Document) string {
 	}
 	for _, p := range doc.Programs {
 		fmt.Fprintf(&b, "program %q line %d mode %s", p.Name, p.Line, p.Mode)
-		if p.Engine != "" {
-			fmt.Fprintf(&b, " engine %s", p.Engine)
+		// The program's own setting, else the page's (the settings a
+		// run uses without a command line).
+		if e := cmp.Or(p.Engine, d.Engine); e != "" {
+			fmt.Fprintf(&b, " engine %s", e)
 		}
-		if p.Timeout != 0 {
-			fmt.Fprintf(&b, " timeout %v", p.Timeout)
+		if t := cmp.Or(p.Timeout, d.Timeout); t != 0 {
+			fmt.Fprintf(&b, " timeout %v", t)
 		}
 		if p.Exercise != "" {
 			fmt.Fprintf(&b, " exercise %q role %s", p.Exercise, p.Role)

@@ -149,3 +149,26 @@ func TestChildRuns(t *testing.T) {
 		t.Errorf("childRuns with --engine compiled = %d, want 0", got)
 	}
 }
+
+// TestVerifyCommandLineSettings checks that only the settings given on the
+// command line override a document's front matter.
+func TestVerifyCommandLineSettings(t *testing.T) {
+	tests := []struct {
+		args []string
+		want lessons.CommandLine
+	}{
+		{nil, lessons.CommandLine{}},
+		{[]string{"--engine", "auto"}, lessons.CommandLine{Engine: "auto"}},
+		{[]string{"a.md", "--timeout=3s"}, lessons.CommandLine{Timeout: 3 * time.Second}},
+		{[]string{"--engine=compiled", "a.md", "--timeout", "1m"}, lessons.CommandLine{Engine: "compiled", Timeout: time.Minute}},
+	}
+	for _, tt := range tests {
+		f, err := parseVerify(tt.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.commandLine(); got != tt.want {
+			t.Errorf("%q: command line %+v, want %+v", tt.args, got, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,6 +63,20 @@ type verifyFlags struct {
 	color   string
 	count   int
 	paths   []string
+	given   []string // the flags set on the command line
+}
+
+// commandLine is the run settings the command line gives: only those set
+// explicitly, so that a program's document can set the others.
+func (f *verifyFlags) commandLine() lessons.CommandLine {
+	var cl lessons.CommandLine
+	if slices.Contains(f.given, "engine") {
+		cl.Engine = f.engine
+	}
+	if slices.Contains(f.given, "timeout") {
+		cl.Timeout = f.timeout
+	}
+	return cl
 }
 
 func parseVerify(args []string) (*verifyFlags, error) {
@@ -70,8 +85,11 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	fs.SetOutput(io.Discard)
 	fs.IntVar(&f.jobs, "j", verify.DefaultJobs(), "")
 	fs.StringVar(&f.run, "run", "", "")
-	fs.StringVar(&f.engine, "engine", engine.Auto, "")
-	fs.DurationVar(&f.timeout, "timeout", verify.DefaultTimeout, "")
+	// The defaults are shown in the usage; a setting not given on the
+	// command line comes from the program, its document or the built-in
+	// default (lessons.Resolve), see commandLine.
+	fs.StringVar(&f.engine, "engine", lessons.DefaultEngine, "")
+	fs.DurationVar(&f.timeout, "timeout", lessons.DefaultTimeout, "")
 	fs.BoolVar(&f.list, "list", false, "")
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.junit, "junit", "", "")
@@ -94,6 +112,7 @@ func parseVerify(args []string) (*verifyFlags, error) {
 		f.paths = append(f.paths, args[0])
 		args = args[1:]
 	}
+	fs.Visit(func(fl *flag.Flag) { f.given = append(f.given, fl.Name) })
 	switch f.engine {
 	case engine.Auto, engine.Yaegi, engine.Compiled, engine.Both:
 	default:
@@ -172,29 +191,31 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		return 2
 	}
 	items := verify.Select(docs, sel)
+	cl := f.commandLine()
 
 	if f.list {
 		if f.json {
-			if err := verify.WriteListJSON(stdout, items, f.engine); err != nil {
+			if err := verify.WriteListJSON(stdout, items, cl.Engine); err != nil {
 				fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 				return 2
 			}
 			return 0
 		}
-		verify.WriteList(stdout, items, f.engine)
+		verify.WriteList(stdout, items, cl.Engine)
 		return 0
 	}
 
 	useColour := colour(f.color, stdout, env)
 	pal := check.NewPalette(useColour)
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, f.engine)*f.count)})
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count)})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2
 	}
 	defer runner.Close()
 
-	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
+	opts := verify.Options{Engine: cl.Engine, Timeout: cl.Timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
+
 	// The duration history only orders the work: without it (no cache
 	// directory, a corrupt file) verify runs the same, in another order.
 	// When every run starts at once there is nothing to order, and a small
@@ -303,17 +324,15 @@ func writeJUnit(path string, results []verify.Result) error {
 // compile-only one that the go command builds (auto and compiled engines:
 // it never runs), or by a compiled program where the sandbox starts
 // binaries directly.
-func childRuns(items []verify.Item, def string) int {
+func childRuns(items []verify.Item, cl string) int {
 	direct := sandbox.DirectStart()
 	n := 0
 	for _, it := range items {
-		p := it.Program
-		eng := verify.EngineFor(it, def)
-		compileOnly := p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail
+		s := it.Settings(verify.Options{Engine: cl})
 		switch {
-		case p.Mode == lessons.ModeSkip:
-		case compileOnly && (eng == engine.Auto || eng == engine.Compiled):
-		case eng == engine.Compiled && direct:
+		case s.Mode == lessons.ModeSkip:
+		case s.CompileOnly() && (s.Engine == engine.Auto || s.Engine == engine.Compiled):
+		case s.Engine == engine.Compiled && direct:
 		default:
 			n++
 		}

@@ -131,6 +131,13 @@ func (l *lesson) Examples() []*lessons.Program {
 	return out
 }
 
+// settings are the run settings of p, the learner's program for e: the
+// learner's commands have no command-line settings, so they come from the
+// starter's attributes, else its lesson's front matter, else the defaults.
+func (e *exercise) settings(p *lessons.Program) lessons.Settings {
+	return lessons.Resolve(p, e.Lesson.Doc.Defaults, lessons.CommandLine{})
+}
+
 // Title returns the exercise's title without an "Exercise:" prefix.
 func (e *exercise) Title() string {
 	t := e.Ex.Title

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
@@ -33,18 +34,20 @@ const (
 // fakeChecker stands in for the engines: a program passes when its source
 // holds markPass. Safe for concurrent use.
 type fakeChecker struct {
-	mu      sync.Mutex
-	sources map[string]string // file -> last source checked
-	calls   int
-	checked chan string // when not nil, receives each file checked
+	mu       sync.Mutex
+	sources  map[string]string           // file -> last source checked
+	settings map[string]lessons.Settings // program name -> last settings
+	calls    int
+	checked  chan string // when not nil, receives each file checked
 }
 
-func (f *fakeChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error) {
+func (f *fakeChecker) Check(ctx context.Context, p *lessons.Program, set lessons.Settings, out io.Writer) (check.Result, error) {
 	f.mu.Lock()
 	if f.sources == nil {
-		f.sources = map[string]string{}
+		f.sources, f.settings = map[string]string{}, map[string]lessons.Settings{}
 	}
 	f.sources[p.File] = p.Source
+	f.settings[p.Name] = set
 	f.calls++
 	f.mu.Unlock()
 	if f.checked != nil {
@@ -468,5 +471,34 @@ func TestInitRefusesForeignDirectory(t *testing.T) {
 	}
 	if len(entries) != 1 {
 		t.Errorf("init wrote into the foreign directory: %d entries", len(entries))
+	}
+}
+
+// TestLearnerSettings checks that the learner's run and check take a
+// program's settings from lessons.Resolve: its own attributes, else its
+// lesson's front matter.
+func TestLearnerSettings(t *testing.T) {
+	f := newFixture(t)
+	f.env.Lessons = fstest.MapFS{"01-page.md": {Data: []byte("+++\n[workbook]\nengine = \"yaegi\"\ntimeout = \"3s\"\n+++\n\n# Page\n\n" +
+		"```go {program=\"own\" engine=\"auto\"}\npackage main\n\nfunc main() {}\n```\n\n" +
+		"```go {program=\"plain\"}\npackage main\n\nfunc main() {}\n```\n\n" +
+		"## Exercise: ex\n\n```go {exercise=\"ex\" timeout=\"2s\"}\npackage main\n\nfunc main() {}\n```\n\n```output\nx\n```\n")}}
+	f.run("run", "1")
+	f.run("init")
+	f.run("check", "ex")
+	want := map[string]lessons.Settings{
+		"own":   {Engine: "auto", Timeout: 3 * time.Second},
+		"plain": {Engine: "yaegi", Timeout: 3 * time.Second},
+		"ex":    {Engine: "yaegi", Timeout: 2 * time.Second},
+	}
+	for name, w := range want {
+		got, ok := f.fake.settings[name]
+		if !ok {
+			t.Errorf("%s was not checked", name)
+			continue
+		}
+		if got.Engine != w.Engine || got.Timeout != w.Timeout {
+			t.Errorf("%s: engine %q timeout %v, want %q %v", name, got.Engine, got.Timeout, w.Engine, w.Timeout)
+		}
 	}
 }

@@ -171,24 +171,26 @@ type listProgram struct {
 	Role     string `json:"role,omitempty"`
 }
 
-// WriteList writes one line per program: "file.md:LINE name (mode, engine)".
-func WriteList(w io.Writer, items []Item, def string) {
+// WriteList writes one line per program: "file.md:LINE name (mode, engine)",
+// the engine as settled by Item.Settings with the command line's engine
+// (cl, "" when not given).
+func WriteList(w io.Writer, items []Item, cl string) {
 	for _, it := range items {
 		p := it.Program
-		fmt.Fprintf(w, "%s:%d %s (%s, %s)\n", p.File, p.Line, p.Name, p.Mode, EngineFor(it, def))
+		fmt.Fprintf(w, "%s:%d %s (%s, %s)\n", p.File, p.Line, p.Name, p.Mode, it.Settings(Options{Engine: cl}).Engine)
 	}
 }
 
 // WriteListJSON writes {"programs":[{"file","line","name","blocks","source",
 // "mode","engine"},...]}; blocks are the opening-fence lines of the blocks.
-func WriteListJSON(w io.Writer, items []Item, def string) error {
+func WriteListJSON(w io.Writer, items []Item, cl string) error {
 	out := struct {
 		Programs []listProgram `json:"programs"`
 	}{Programs: []listProgram{}}
 	for _, it := range items {
 		p := it.Program
 		lp := listProgram{File: p.File, Line: p.Line, Name: p.Name, Blocks: []int{}, Source: p.Source,
-			Mode: p.Mode.String(), Engine: EngineFor(it, def), Exercise: p.Exercise, Role: string(p.Role)}
+			Mode: p.Mode.String(), Engine: it.Settings(Options{Engine: cl}).Engine, Exercise: p.Exercise, Role: string(p.Role)}
 		for _, b := range p.Blocks {
 			lp.Blocks = append(lp.Blocks, b.Line)
 		}

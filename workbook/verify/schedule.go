@@ -154,11 +154,12 @@ func (h *History) Save() error {
 // exec.Command("sleep", "N"). A program that runs until stopped, or sets
 // its own timeout, waits for an unknown time bounded by that timeout: it
 // is estimated at the timeout.
+// timeout is the command line's timeout (0: not given), see Item.Settings.
 func Estimate(it Item, timeout time.Duration) time.Duration {
 	p := it.Program
 	var est time.Duration
-	if p.Expect.Until || p.Timeout > 0 {
-		est = TimeoutFor(it, timeout)
+	if p.Expect.Until || p.Timeout > 0 || it.Defaults.Timeout > 0 {
+		est = it.Settings(Options{Timeout: timeout}).Timeout
 	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", p.Source, parser.SkipObjectResolution)
@@ -286,7 +287,7 @@ func Order(items []Item, opts Options) []int {
 			expect[i] = -1
 			continue
 		}
-		key := HistoryKey(it.Program.Source, EngineFor(it, opts.Engine))
+		key := HistoryKey(it.Program.Source, it.Settings(opts).Engine)
 		if d, ok := opts.History.Get(key); ok {
 			expect[i] = d
 		} else {

@@ -61,11 +61,10 @@ type Result struct {
 
 // Options configure Run.
 type Options struct {
-	// Engine is the engine for programs that do not name their own (nor
-	// their document): auto, yaegi, compiled or both. Empty means auto.
-	Engine string
-	// Timeout is the timeout of programs without their own; 0 means
-	// DefaultTimeout.
+	// Engine and Timeout are the command line's settings ("" and 0: not
+	// given): they apply to programs that set none of their own, before
+	// their document's front matter (see Item.Settings).
+	Engine  string
 	Timeout time.Duration
 	// Jobs is how many programs run at once; 0 means DefaultJobs().
 	Jobs int
@@ -90,9 +89,6 @@ const JobsPerCPU = 4
 
 // DefaultJobs is the default of -j: JobsPerCPU times runtime.NumCPU().
 func DefaultJobs() int { return JobsPerCPU * runtime.NumCPU() }
-
-// DefaultTimeout is the timeout of programs that set none.
-const DefaultTimeout = 10 * time.Second
 
 // LoadFS loads every *.md file of fsys (recursively), in lexical order.
 // Every document that cannot be read is reported: the error joins one error
@@ -235,24 +231,11 @@ func (it Item) Key() string {
 	return fmt.Sprintf("%s:%d:%s", it.Program.File, it.Program.Line, it.Program.Name)
 }
 
-// EngineFor is the engine a program runs on: its own, else its document's,
-// else def (auto when empty).
-func EngineFor(it Item, def string) string {
-	for _, e := range []string{it.Program.Engine, it.Defaults.Engine} {
-		if e != "" && e != engine.Auto {
-			return e
-		}
-	}
-	if def == "" {
-		return engine.Auto
-	}
-	return def
-}
-
-// TimeoutFor is a program's timeout: its own, else its document's, else def
-// (DefaultTimeout when zero).
-func TimeoutFor(it Item, def time.Duration) time.Duration {
-	return cmp.Or(it.Program.Timeout, it.Defaults.Timeout, def, DefaultTimeout)
+// Settings are the settings a run of the item uses: its program's own,
+// else the command line's (opts.Engine, opts.Timeout), else its document's,
+// else the built-in defaults (see lessons.Resolve).
+func (it Item) Settings(opts Options) lessons.Settings {
+	return lessons.Resolve(it.Program, it.Defaults, lessons.CommandLine{Engine: opts.Engine, Timeout: opts.Timeout})
 }
 
 // Run verifies items with r, at most opts.Jobs at a time, and returns the
@@ -292,7 +275,7 @@ func Run(ctx context.Context, r Runner, items []Item, opts Options, report func(
 				it := items[t.item]
 				res := One(ctx, r, it, opts)
 				if res.Status != Skip && res.Failure != check.FailEngine {
-					opts.History.Record(HistoryKey(it.Program.Source, EngineFor(it, opts.Engine)), res.Duration)
+					opts.History.Record(HistoryKey(it.Program.Source, it.Settings(opts).Engine), res.Duration)
 				}
 				mu.Lock()
 				runs[t.item][t.run] = res
@@ -360,16 +343,13 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		return Result{Item: it, Status: Skip, Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
 	}
 	start := time.Now()
+	set := it.Settings(opts)
 	var v *engine.Verdict
 	err := ctx.Err()
 	if err == nil {
-		v, err = r.Run(ctx, engine.Request{
-			Program:     p,
-			Engine:      EngineFor(it, opts.Engine),
-			Timeout:     TimeoutFor(it, opts.Timeout),
-			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
-			Seen:        check.Seen(p),
-		})
+		req := engine.NewRequest(p, set)
+		req.Seen = check.Seen(p)
+		v, err = r.Run(ctx, req)
 	}
 	if err == nil && v == nil {
 		err = errors.New("the engine returned no verdict")
@@ -381,7 +361,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 			Duration: time.Since(start),
 		})
 	}
-	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)})
+	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: set.Timeout})
 	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed

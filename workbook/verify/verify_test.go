@@ -158,7 +158,7 @@ func TestRun(t *testing.T) {
 	docs, f := sample()
 	items := Select(docs, Selection{})
 	var seen []string
-	results := Run(context.Background(), f, items, Options{Jobs: 2, Timeout: 7 * time.Second}, func(r Result) {
+	results := Run(context.Background(), f, items, Options{Jobs: 2}, func(r Result) {
 		seen = append(seen, r.Item.Program.Name)
 	})
 	if len(seen) != len(items) {
@@ -188,11 +188,12 @@ func TestRun(t *testing.T) {
 	if got, want := Count(results).String(), "3 passed, 1 failed, 1 skipped"; got != want {
 		t.Errorf("summary = %q, want %q", got, want)
 	}
-	// Requests: engine and timeout from the document's defaults, else the options.
+	// Requests: engine and timeout from the document's defaults, else the
+	// built-in defaults (TestRunCommandLineSettings: the command line's).
 	if r := f.reqs["deadline"]; r.Engine != engine.Compiled || r.Timeout != 3*time.Second {
 		t.Errorf("deadline request engine %q timeout %v", r.Engine, r.Timeout)
 	}
-	if r := f.reqs["hello"]; r.Engine != engine.Auto || r.Timeout != 7*time.Second {
+	if r := f.reqs["hello"]; r.Engine != engine.Auto || r.Timeout != lessons.DefaultTimeout {
 		t.Errorf("hello request engine %q timeout %v", r.Engine, r.Timeout)
 	}
 	if _, ran := f.reqs["skipped"]; ran {
@@ -375,5 +376,48 @@ func TestInferredSkipShowsWhy(t *testing.T) {
 	}
 	if !strings.HasSuffix(r.Reason, "is skipped (incomplete: it uses cmd, which no snippet of the page declares)") {
 		t.Errorf("reason %q", r.Reason)
+	}
+}
+
+// TestRunCommandLineSettings checks how the command line's settings reach
+// the requests: over the front matter, under a program's own attribute,
+// "auto" included.
+func TestRunCommandLineSettings(t *testing.T) {
+	doc := &lessons.Document{File: "p.md", Defaults: lessons.Defaults{Engine: engine.Yaegi, Timeout: 3 * time.Second}, Programs: []*lessons.Program{
+		program("p.md", 3, "plain", expect("hi\n")),
+		program("p.md", 9, "own-auto", func(p *lessons.Program) {
+			expect("hi\n")(p)
+			p.Engine, p.Timeout = engine.Auto, 2*time.Second
+		}),
+	}}
+	tests := []struct {
+		name             string
+		opts             Options
+		plain, own       string
+		plainT, ownT     time.Duration
+		plainList, ownLi string
+	}{
+		{"no command line", Options{}, engine.Yaegi, engine.Auto, 3 * time.Second, 2 * time.Second, "yaegi", "auto"},
+		{"--engine compiled --timeout 5s", Options{Engine: engine.Compiled, Timeout: 5 * time.Second}, engine.Compiled, engine.Auto, 5 * time.Second, 2 * time.Second, "compiled", "auto"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeRunner{verdicts: map[string]*engine.Verdict{"plain": ok("hi\n"), "own-auto": ok("hi\n")}}
+			items := Select([]*lessons.Document{doc}, Selection{})
+			tt.opts.Jobs = 1
+			Run(context.Background(), f, items, tt.opts, nil)
+			if r := f.reqs["plain"]; r.Engine != tt.plain || r.Timeout != tt.plainT {
+				t.Errorf("plain: engine %q timeout %v, want %q %v", r.Engine, r.Timeout, tt.plain, tt.plainT)
+			}
+			if r := f.reqs["own-auto"]; r.Engine != tt.own || r.Timeout != tt.ownT {
+				t.Errorf("own-auto: engine %q timeout %v, want %q %v", r.Engine, r.Timeout, tt.own, tt.ownT)
+			}
+			var list strings.Builder
+			WriteList(&list, items, tt.opts.Engine)
+			want := fmt.Sprintf("p.md:3 plain (run, %s)\np.md:9 own-auto (run, %s)\n", tt.plainList, tt.ownLi)
+			if list.String() != want {
+				t.Errorf("list:\n%s\nwant:\n%s", list.String(), want)
+			}
+		})
 	}
 }
