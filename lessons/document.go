@@ -1,6 +1,9 @@
 package lessons
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Document is one Markdown file after loading: its metadata, its sections,
 // the Go programs assembled from its code blocks, and its shell blocks.
@@ -196,6 +199,15 @@ type SourceMap struct {
 type Pos struct {
 	File string
 	Line int
+}
+
+// String formats the position as "file.md:line" ("file.md" for line 0), the
+// form every report uses.
+func (p Pos) String() string {
+	if p.Line <= 0 {
+		return p.File
+	}
+	return p.File + ":" + strconv.Itoa(p.Line)
 }
 
 // Lookup returns the Markdown position of 1-based line n of the assembled

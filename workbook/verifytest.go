@@ -123,15 +123,15 @@ func VerifyMarkdown(t *testing.T, fsys fs.FS, opts ...Option) {
 			<-slots
 			switch r.Status {
 			case verify.Skip:
-				t.Skip(r.Reason)
+				t.Skip(r.Reason())
 			case verify.Fail:
 				if r.Detail != "" {
-					t.Errorf("%s (%s)\n%s", r.Reason, r.Failure, r.Detail)
+					t.Errorf("%s (%s)\n%s", r.Reason(), r.Failure, r.Detail)
 				} else {
-					t.Errorf("%s (%s)", r.Reason, r.Failure)
+					t.Errorf("%s (%s)", r.Reason(), r.Failure)
 				}
 			default:
-				t.Logf("%s (%dms)", r.Reason, r.Duration.Milliseconds())
+				t.Logf("%s (%dms)", r.Reason(), r.Duration.Milliseconds())
 			}
 		})
 	}

@@ -46,7 +46,7 @@ func TestDiffEqual(t *testing.T) {
 func TestCheckDetailGolden(t *testing.T) {
 	p := prog(func(p *lessons.Program) { p.Expect.Stdout = out("Reading tasks\nTask 1\nTask 2\n", lessons.MatchExact) })
 	r := Check(p, exited(0, "Reading tasks\nTask 1 \nTask 2\n", ""), Options{})
-	golden(t, "check-output-mismatch.golden", r.Reason+"\n\n"+r.Detail)
+	golden(t, "check-output-mismatch.golden", r.Reason()+"\n\n"+r.Detail)
 
 	r = Check(prog(nil), exited(0, "", ""), Options{Colour: true})
 	if strings.Contains(r.Detail, "\x1b[") {

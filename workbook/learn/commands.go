@@ -91,8 +91,8 @@ func (a *app) printOutcome(o outcome) {
 		a.out("%s %s  %s\n", p.Pass("✓ PASS"), o.Exercise.ID, p.Dim(rel(o.File)))
 	case statusFail:
 		a.out("%s %s  %s\n", p.Fail("✗ FAIL"), o.Exercise.ID, p.Dim(rel(o.File)))
-		if o.Result.Reason != "" {
-			a.out("%s\n", strings.TrimRight(o.Result.Reason, "\n"))
+		if o.Result.Reason() != "" {
+			a.out("%s\n", strings.TrimRight(o.Result.Reason(), "\n"))
 		}
 		if o.Result.Detail != "" {
 			a.out("%s\n", strings.TrimRight(o.Result.Detail, "\n"))
@@ -382,8 +382,8 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 			pass++
 		default:
 			a.out("%s %s\n", p.Fail("✗ FAIL"), prog.Name)
-			if res.Reason != "" {
-				a.out("%s\n", strings.TrimRight(res.Reason, "\n"))
+			if res.Reason() != "" {
+				a.out("%s\n", strings.TrimRight(res.Reason(), "\n"))
 			}
 			if res.Detail != "" {
 				a.out("%s\n", strings.TrimRight(res.Detail, "\n"))
@@ -528,7 +528,7 @@ func (a *app) checkAll(c Checker) error {
 			}
 		case statusFail:
 			failed++
-			reason := strings.SplitN(o.Result.Reason, "\n", 2)[0]
+			reason := strings.SplitN(o.Result.Reason(), "\n", 2)[0]
 			a.out("%s %s  %s\n", p.Fail("✗"), e.ID, p.Dim(reason))
 		case statusMissing:
 			failed++

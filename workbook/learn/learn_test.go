@@ -67,7 +67,8 @@ func (f *fakeChecker) Check(ctx context.Context, p *lessons.Program, set lessons
 	}
 	return check.Result{
 		Failure: check.FailOutput,
-		Reason:  fmt.Sprintf("%s:%d: the output differs from what is expected", p.File, p.Line),
+		Pos:     lessons.Pos{File: p.File, Line: p.Line},
+		Message: "the output differs from what is expected",
 		Detail:  "-want\n+got",
 	}, nil
 }

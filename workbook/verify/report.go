@@ -43,7 +43,7 @@ func WriteLine(w io.Writer, r Result, pal check.Palette) {
 		return
 	}
 	fmt.Fprintf(w, "%s %s %s\n", pal.Red.Sprint("FAIL"), where, pal.Faint.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration)))
-	fmt.Fprint(w, indent(r.Reason))
+	fmt.Fprint(w, indent(r.Reason()))
 	if r.Detail != "" {
 		fmt.Fprint(w, indent(r.Detail))
 	}
@@ -142,7 +142,7 @@ func WriteJSON(w io.Writer, results []Result) error {
 		p := r.Item.Program
 		rep.Programs = append(rep.Programs, jsonProgram{
 			File: p.File, Line: p.Line, Name: p.Name, Engine: r.Engine, Status: r.Status,
-			DurationMS: ms(r.Duration), Failure: string(r.Failure), Reason: r.Reason, Detail: plain(r.Detail),
+			DurationMS: ms(r.Duration), Failure: string(r.Failure), Reason: r.Reason(), Detail: plain(r.Detail),
 			Runs: r.Runs, FailedRuns: r.FailedRuns,
 		})
 	}
@@ -255,15 +255,15 @@ func WriteJUnit(w io.Writer, results []Result) error {
 		c := junitCase{Classname: p.File, Name: p.Name, Time: seconds(r.Duration)}
 		switch r.Status {
 		case Fail:
-			text := r.Reason
+			text := r.Reason()
 			if d := plain(r.Detail); d != "" {
 				text += "\n\n" + d
 			}
-			c.Failure = &junitMessage{Message: r.Reason, Type: string(r.Failure), Text: text}
+			c.Failure = &junitMessage{Message: r.Reason(), Type: string(r.Failure), Text: text}
 			s.Failures++
 			all.Failures++
 		case Skip:
-			c.Skipped = &junitMessage{Message: r.Reason}
+			c.Skipped = &junitMessage{Message: r.Reason()}
 			s.Skipped++
 			all.Skipped++
 		}
@@ -306,7 +306,7 @@ func WriteAnnotations(w io.Writer, results []Result) {
 			continue
 		}
 		p := r.Item.Program
-		msg := r.Reason
+		msg := r.Reason()
 		if d := plain(r.Detail); d != "" {
 			msg += "\n\n" + d
 		}

@@ -47,16 +47,28 @@ const (
 
 // Result is the verified outcome of one program.
 type Result struct {
-	Item     Item
-	Engine   string // the engine that produced the verdict ("" when skipped)
-	Status   Status
-	Failure  check.Failure // when Status is Fail
-	Reason   string        // one paragraph starting with file.md:line
+	Item    Item
+	Engine  string // the engine that produced the verdict ("" when skipped)
+	Status  Status
+	Failure check.Failure // when Status is Fail
+	// Pos is where the result is about (the program, or the line of what
+	// failed) and Message the one-paragraph message without it: only
+	// reporters join them (see Reason).
+	Pos      lessons.Pos
+	Message  string
 	Detail   string        // diff or outputs, possibly coloured
 	Duration time.Duration // with Options.Count, the mean of the runs
 	// Runs is how many times the program ran (with Options.Count) and
 	// FailedRuns how many of those runs failed.
 	Runs, FailedRuns int
+}
+
+// Reason is the message as reporters print it: "file.md:line: message".
+func (r Result) Reason() string {
+	if r.Pos.File == "" {
+		return r.Message
+	}
+	return r.Pos.String() + ": " + r.Message
 }
 
 // Options configure Run.
@@ -322,10 +334,9 @@ func merge(runs []Result) Result {
 	res := runs[0]
 	if first >= 0 {
 		res = runs[first]
-		p := res.Item.Program
-		res.Reason = fmt.Sprintf("%s:%d: run %d of %d failed (%d of %d runs failed): %s", p.File, p.Line, first+1, n, failed, n, stripAt(res.Reason))
+		res.Message = fmt.Sprintf("run %d of %d failed (%d of %d runs failed): %s", first+1, n, failed, n, res.Message)
 	} else {
-		res.Reason += fmt.Sprintf(" (all %d runs)", n)
+		res.Message += fmt.Sprintf(" (all %d runs)", n)
 	}
 	res.Duration = total / time.Duration(n)
 	res.Runs, res.FailedRuns = n, failed
@@ -340,7 +351,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		if why == "" {
 			why = "skip=true"
 		}
-		return Result{Item: it, Status: Skip, Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
+		return Result{Item: it, Status: Skip, Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
 	}
 	start := time.Now()
 	set := it.Settings(opts)
@@ -357,12 +368,13 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 	if err != nil {
 		return finish(it, Result{
 			Item: it, Status: Fail, Failure: check.FailEngine,
-			Reason:   fmt.Sprintf("%s:%d: %q could not be run: %v", p.File, p.Line, p.Name, err),
+			Pos:      programPos(p),
+			Message:  fmt.Sprintf("%q could not be run: %v", p.Name, err),
 			Duration: time.Since(start),
 		})
 	}
 	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: set.Timeout})
-	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
+	res := Result{Item: it, Engine: v.Engine, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Duration: v.Duration}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed
 	}
@@ -385,22 +397,19 @@ func finish(it Item, res Result) Result {
 	switch {
 	case res.Status == Fail && res.Failure != check.FailEngine:
 		res.Status, res.Failure = Pass, ""
-		res.Reason = fmt.Sprintf("%s:%d: exercise starter %q fails its check as shipped, as it should (%s)", p.File, p.Line, p.Name, stripAt(res.Reason))
+		res.Message = fmt.Sprintf("exercise starter %q fails its check as shipped, as it should (%s)", p.Name, res.Message)
+		res.Pos = programPos(p)
 		res.Detail = ""
 	case res.Status == Pass:
 		res.Status, res.Failure = Fail, check.FailOutput
-		res.Reason = fmt.Sprintf("%s:%d: exercise starter %q already passes its check; as shipped it must fail, or the learner has nothing to do", p.File, p.Line, p.Name)
+		res.Pos = programPos(p)
+		res.Message = fmt.Sprintf("exercise starter %q already passes its check; as shipped it must fail, or the learner has nothing to do", p.Name)
 	}
 	return res
 }
 
-// stripAt removes the leading "file.md:line: " of a reason.
-func stripAt(reason string) string {
-	if i := strings.Index(reason, ": "); i >= 0 && strings.Contains(reason[:i], ".md") {
-		return reason[i+2:]
-	}
-	return reason
-}
+// programPos is the position of p's first line.
+func programPos(p *lessons.Program) lessons.Pos { return lessons.Pos{File: p.File, Line: p.Line} }
 
 // Counts are the totals of a run.
 type Counts struct{ Passed, Failed, Skipped int }

@@ -178,8 +178,8 @@ func TestRun(t *testing.T) {
 	}
 	for i, w := range want {
 		r := results[i]
-		if r.Item.Program.Name != w.name || r.Status != w.status || r.Failure != w.failure || !strings.Contains(r.Reason, w.reason) {
-			t.Errorf("result %d = %s %s %q %q, want %s %s %q ~%q", i, r.Item.Program.Name, r.Status, r.Failure, r.Reason, w.name, w.status, w.failure, w.reason)
+		if r.Item.Program.Name != w.name || r.Status != w.status || r.Failure != w.failure || !strings.Contains(r.Reason(), w.reason) {
+			t.Errorf("result %d = %s %s %q %q, want %s %s %q ~%q", i, r.Item.Program.Name, r.Status, r.Failure, r.Reason(), w.name, w.status, w.failure, w.reason)
 		}
 	}
 	if got := Count(results).String(); got != "4 passed, 1 failed, 0 skipped" && got != "3 passed, 1 failed, 1 skipped" {
@@ -206,16 +206,16 @@ func TestStarterThatPassesFails(t *testing.T) {
 	p.Role = lessons.RoleStarter
 	f := &fakeRunner{verdicts: map[string]*engine.Verdict{"ex/starter": ok("x\n")}}
 	r := One(context.Background(), f, Item{Program: p}, Options{})
-	if r.Status != Fail || r.Failure != check.FailOutput || !strings.Contains(r.Reason, "already passes its check") {
-		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason)
+	if r.Status != Fail || r.Failure != check.FailOutput || !strings.Contains(r.Reason(), "already passes its check") {
+		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason())
 	}
 }
 
 func TestRunnerErrorIsEngineFailure(t *testing.T) {
 	p := program("a.md", 3, "lost", nil)
 	r := One(context.Background(), &fakeRunner{}, Item{Program: p}, Options{})
-	if r.Status != Fail || r.Failure != check.FailEngine || !strings.HasPrefix(r.Reason, "a.md:3: ") {
-		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason)
+	if r.Status != Fail || r.Failure != check.FailEngine || !strings.HasPrefix(r.Reason(), "a.md:3: ") {
+		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason())
 	}
 }
 
@@ -225,7 +225,7 @@ func TestUntilGetsSeen(t *testing.T) {
 	f := &fakeRunner{verdicts: map[string]*engine.Verdict{"logs": {End: engine.Stopped, Stdout: []byte("ERROR\n")}}}
 	r := One(context.Background(), f, Item{Program: p}, Options{})
 	if r.Status != Pass {
-		t.Errorf("got %s %q", r.Status, r.Reason)
+		t.Errorf("got %s %q", r.Status, r.Reason())
 	}
 	if f.reqs["logs"].Seen == nil {
 		t.Error("the request of an until program has no Seen")
@@ -374,8 +374,8 @@ func TestInferredSkipShowsWhy(t *testing.T) {
 	if got, want := b.String(), "SKIP a.md:3 fragment (incomplete: it uses cmd, which no snippet of the page declares)\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if !strings.HasSuffix(r.Reason, "is skipped (incomplete: it uses cmd, which no snippet of the page declares)") {
-		t.Errorf("reason %q", r.Reason)
+	if !strings.HasSuffix(r.Reason(), "is skipped (incomplete: it uses cmd, which no snippet of the page declares)") {
+		t.Errorf("reason %q", r.Reason())
 	}
 }
 
