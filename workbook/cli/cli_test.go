@@ -38,7 +38,7 @@ func TestParseVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, err := parseVerify(tt.args)
+			f, err := parseVerify(tt.args, globals{color: "auto"})
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -74,7 +74,7 @@ func TestColour(t *testing.T) {
 	for _, tt := range tests {
 		env := Env{
 			Getenv:     func(k string) string { return map[string]string{"NO_COLOR": tt.noColor}[k] },
-			IsTerminal: func(io.Writer) bool { return tt.terminal },
+			IsTerminal: func(any) bool { return tt.terminal },
 		}
 		if got := colour(tt.when, io.Discard, env); got != tt.want {
 			t.Errorf("colour(%s, NO_COLOR=%q, terminal %v) = %v, want %v", tt.when, tt.noColor, tt.terminal, got, tt.want)
@@ -83,7 +83,7 @@ func TestColour(t *testing.T) {
 }
 
 func TestDispatch(t *testing.T) {
-	env := Env{Getenv: func(string) string { return "" }, IsTerminal: func(io.Writer) bool { return false }}
+	env := Env{Getenv: func(string) string { return "" }, IsTerminal: func(any) bool { return false }}
 	tests := []struct {
 		args   []string
 		code   int
@@ -163,7 +163,7 @@ func TestVerifyCommandLineSettings(t *testing.T) {
 		{[]string{"--engine=compiled", "a.md", "--timeout", "1m"}, lessons.CommandLine{Engine: "compiled", Timeout: time.Minute}},
 	}
 	for _, tt := range tests {
-		f, err := parseVerify(tt.args)
+		f, err := parseVerify(tt.args, globals{color: "auto"})
 		if err != nil {
 			t.Fatal(err)
 		}

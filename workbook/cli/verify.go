@@ -13,13 +13,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
-
 	"github.com/ppworkbook/workbook/content"
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
+	"github.com/ppworkbook/workbook/workbook/term"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
 
@@ -28,7 +27,8 @@ const verifyUsage = `Usage: workbook verify [flags] [PATH...]
 Runs every Go program of the lessons and checks it against what its document
 expects. PATH is a Markdown file or a directory (searched recursively for
 *.md); with no PATH, the lessons built into the workbook are verified.
-Flags and paths may come in any order.
+Flags and paths may come in any order; the global flags (--color, --lessons,
+--dir) may also come before "verify".
 
 Flags:
   -j N            run N programs at once (default: 4 per CPU; most programs wait)
@@ -41,6 +41,7 @@ Flags:
   --junit FILE    also write a JUnit XML report to FILE
   --shard K/N     only the K-th of N parts (1-based), for CI matrices
   --color WHEN    auto, always or never (default auto: on for a terminal, off with NO_COLOR)
+  --lessons DIR   with no PATH: the documents of DIR instead of the built-in lessons
   -h, --help      show this help
 
 Exit status: 0 when nothing failed, 1 when a program failed, 2 for usage
@@ -60,10 +61,13 @@ type verifyFlags struct {
 	json    bool
 	junit   string
 	shard   string
-	color   string
 	count   int
 	paths   []string
 	given   []string // the flags set on the command line
+	// globals: --color WHEN, --lessons DIR (the documents to verify
+	// when no PATH is given) and --dir, the learner's work directory,
+	// accepted like every command accepts it and not used by verify.
+	globals
 }
 
 // commandLine is the run settings the command line gives: only those set
@@ -79,8 +83,10 @@ func (f *verifyFlags) commandLine() lessons.CommandLine {
 	return cl
 }
 
-func parseVerify(args []string) (*verifyFlags, error) {
-	f := &verifyFlags{}
+// parseVerify parses verify's arguments; g are the global flags given
+// before the command, which those after it override.
+func parseVerify(args []string, g globals) (*verifyFlags, error) {
+	f := &verifyFlags{globals: g}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.IntVar(&f.jobs, "j", verify.DefaultJobs(), "")
@@ -94,7 +100,7 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.junit, "junit", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
-	fs.StringVar(&f.color, "color", "auto", "")
+	f.globals.register(fs)
 	fs.IntVar(&f.count, "count", 1, "")
 	// Flags may come after paths: parse, take a path, parse again.
 	for {
@@ -118,10 +124,8 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	default:
 		return nil, fmt.Errorf("bad --engine %q: want auto, yaegi, compiled or both", f.engine)
 	}
-	switch f.color {
-	case "auto", "always", "never":
-	default:
-		return nil, fmt.Errorf("bad --color %q: want auto, always or never", f.color)
+	if _, err := term.Colour(f.color, false, false); err != nil {
+		return nil, err
 	}
 	if f.jobs < 1 {
 		return nil, fmt.Errorf("bad -j %d: want at least 1", f.jobs)
@@ -135,27 +139,14 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	return f, nil
 }
 
-// colour decides, once, whether output to w is coloured.
+// colour decides, once, whether output to w is coloured (see term.Colour).
 func colour(when string, w io.Writer, env Env) bool {
-	switch when {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	if env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
-		return false
-	}
-	return env.IsTerminal(w)
+	on, _ := term.Colour(when, env.IsTerminal(w), term.NoColor(env.Getenv))
+	return on
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
-func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
-	f, err := parseVerify(args)
+func verifyCmd(ctx context.Context, g globals, args []string, env Env, stdout, stderr io.Writer) int {
+	f, err := parseVerify(args, g)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, verifyUsage)
 		return 0
@@ -181,9 +172,12 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 	}
 
 	var docs []*lessons.Document
-	if len(f.paths) == 0 {
+	switch {
+	case len(f.paths) == 0 && f.lessons != "":
+		docs, err = verify.LoadPaths([]string{f.lessons})
+	case len(f.paths) == 0:
 		docs, err = verify.LoadFS(content.FS())
-	} else {
+	default:
 		docs, err = verify.LoadPaths(f.paths)
 	}
 	if err != nil {

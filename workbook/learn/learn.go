@@ -17,9 +17,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/ppworkbook/workbook/content"
 	"github.com/ppworkbook/workbook/workbook/progress"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // DefaultWorkDir is the learner's work directory, relative to the current
@@ -34,20 +34,31 @@ const Title = "The Processes & Pipes workbook"
 // Main runs a learner command (args without the program name; empty args
 // means the default overview) and returns the exit status: 0 success, 1 a
 // check failed or the command could not do its work, 2 a usage error.
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Everything it takes from the process comes through sys.
+func Main(ctx context.Context, args []string, sys System) int {
 	env := environment{
-		Stdin:       stdin,
-		Stdout:      stdout,
-		Stderr:      stderr,
-		WorkDir:     os.Getenv("WORKBOOK_DIR"),
-		LessonsDir:  os.Getenv("WORKBOOK_LESSONS"),
-		NoColor:     os.Getenv("NO_COLOR") != "",
-		Terminal:    isTerminal(stdout),
-		Interactive: isTerminal(stdin),
-		Width:       terminalWidth(stdout),
+		Stdin:       sys.Stdin,
+		Stdout:      sys.Stdout,
+		Stderr:      sys.Stderr,
+		WorkDir:     sys.Getenv("WORKBOOK_DIR"),
+		LessonsDir:  sys.Getenv("WORKBOOK_LESSONS"),
+		NoColor:     term.NoColor(sys.Getenv),
+		Terminal:    sys.IsTerminal(sys.Stdout),
+		Interactive: sys.IsTerminal(sys.Stdin),
+		Width:       terminalWidth(sys.Stdout, sys.Getenv),
 		Now:         time.Now,
 	}
 	return run(ctx, env, args)
+}
+
+// System is what the learner's commands take from the process they run
+// in: the standard streams, the environment and the terminal check. The
+// command line fills it once (package cli).
+type System struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	IsTerminal     func(any) bool
 }
 
 // environment is everything a command takes from outside: Main fills it from
@@ -57,7 +68,7 @@ type environment struct {
 	Stdout, Stderr io.Writer
 	WorkDir        string // $WORKBOOK_DIR
 	LessonsDir     string // $WORKBOOK_LESSONS
-	NoColor        bool   // $NO_COLOR is set
+	NoColor        bool   // the environment asks for no colour (term.NoColor)
 	Terminal       bool   // stdout is a terminal: colour by default
 	Interactive    bool   // stdin is a terminal: questions may be asked
 	Width          int    // columns for reading lessons
@@ -72,18 +83,13 @@ type environment struct {
 	Debounce time.Duration
 }
 
-func isTerminal(x any) bool {
-	f, ok := x.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
 // terminalWidth is the width lessons are laid out for: the terminal's (or
 // $COLUMNS), at most 100 columns; 80 when unknown.
-func terminalWidth(stdout io.Writer) int {
+func terminalWidth(stdout io.Writer, getenv func(string) string) int {
 	if n, ok := windowWidth(stdout); ok {
 		return min(n, 100)
 	}
-	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
 		return min(n, 100)
 	}
 	return 80
@@ -318,16 +324,11 @@ func usageError(format string, args ...any) error {
 
 func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
 	a := &app{env: env, ctx: ctx, lessons: g.lessons}
-	switch g.color {
-	case "always":
-		a.colour = true
-	case "never":
-		a.colour = false
-	case "auto", "":
-		a.colour = env.Terminal && !env.NoColor
-	default:
+	colour, err := term.Colour(g.color, env.Terminal, env.NoColor)
+	if err != nil {
 		return nil, usageError("--color must be auto, always or never, not %q", g.color)
 	}
+	a.colour = colour
 	a.p = newPalette(a.colour)
 	dir := g.dir
 	if dir == "" {
