@@ -29,6 +29,8 @@ type Document struct {
 	Shell []Block
 	// Defaults are the page-wide defaults from front matter.
 	Defaults Defaults
+	// Markdown is the document as read.
+	Markdown []byte
 }
 
 // Section is one heading of a document.

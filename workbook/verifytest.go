@@ -1,5 +1,5 @@
 // Package workbook verifies the Go programs of Markdown documents inside go
-// test: every program of every *.md file becomes a subtest that builds it,
+// test: every program of every Markdown file (*.md, *.markdown, *.mdx) becomes a subtest that builds it,
 // runs it in the workbook's sandbox and checks it against what its document
 // expects (see docs/lesson-format.md and docs/verify.md).
 //
@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/verify"
@@ -85,7 +86,7 @@ func VerifyMarkdown(t *testing.T, fsys fs.FS, opts ...Option) {
 	if sandbox.IsChild() {
 		t.Fatal("workbook.VerifyMarkdown: running inside a sandbox child: the package's TestMain must call workbook.Main(m)")
 	}
-	docs, err := verify.LoadFS(fsys)
+	docs, err := lessons.LoadFS(fsys)
 	if err != nil {
 		t.Fatalf("workbook.VerifyMarkdown: %v", err)
 	}

@@ -25,8 +25,9 @@ import (
 const verifyUsage = `Usage: workbook verify [flags] [PATH...]
 
 Runs every Go program of the lessons and checks it against what its document
-expects. PATH is a Markdown file or a directory (searched recursively for
-*.md); with no PATH, the lessons built into the workbook are verified.
+expects. PATH is a Markdown file (whatever its name) or a directory (searched
+recursively for *.md, *.markdown and *.mdx); with no PATH, the lessons built
+into the workbook are verified.
 Flags and paths may come in any order; the global flags (--color, --lessons,
 --dir) may also come before "verify".
 
@@ -174,11 +175,11 @@ func verifyCmd(ctx context.Context, g globals, args []string, env Env, stdout, s
 	var docs []*lessons.Document
 	switch {
 	case len(f.paths) == 0 && f.lessons != "":
-		docs, err = verify.LoadPaths([]string{f.lessons})
+		docs, err = lessons.LoadPaths([]string{f.lessons})
 	case len(f.paths) == 0:
-		docs, err = verify.LoadFS(content.FS())
+		docs, err = lessons.LoadFS(content.FS())
 	default:
-		docs, err = verify.LoadPaths(f.paths)
+		docs, err = lessons.LoadPaths(f.paths)
 	}
 	if err != nil {
 		printLoadErrors(stderr, err)

@@ -282,7 +282,7 @@ func cmdRead(a *app, _ *cmdOpts, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := renderMarkdown(a.env.Stdout, l.Source, l.Doc, a.p, a.env.Width); err != nil {
+	if err := renderMarkdown(a.env.Stdout, l.Doc.Markdown, l.Doc, a.p, a.env.Width); err != nil {
 		return err
 	}
 	var tips []string

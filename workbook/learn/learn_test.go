@@ -503,3 +503,43 @@ func TestLearnerSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogLoader checks that the catalog reads its documents through
+// package lessons: the README's title, and the size cap before reading.
+func TestCatalogLoader(t *testing.T) {
+	lesson := []byte("# One\n\n```go\nfmt.Println(1)\n```\n")
+	tests := []struct {
+		name  string
+		fsys  fstest.MapFS
+		title string
+		err   string
+	}{
+		{"readme heading", fstest.MapFS{"README.md": {Data: []byte("Intro\n\n# My class\n")}, "01-one.md": {Data: lesson}}, "My class", ""},
+		{"readme front matter", fstest.MapFS{"README.md": {Data: []byte("---\ntitle: Pipes 101\n---\n# Other\n")}, "01-one.md": {Data: lesson}}, "Pipes 101", ""},
+		{"readme without title", fstest.MapFS{"README.md": {Data: []byte("just text\n")}, "01-one.md": {Data: lesson}}, "default", ""},
+		{"lesson too large", fstest.MapFS{"01-one.md": {Data: lesson}, "02-big.md": {Data: bytes.Repeat([]byte("x"), lessons.MaxSize+1)}}, "", "02-big.md: file is larger than 8 MiB"},
+		{"two broken lessons", fstest.MapFS{"01-a.md": {Data: []byte("```go {timeout=\"soon\"}\n```\n")}, "02-b.md": {Data: []byte("\x00")}}, "", "01-a.md:1: bad value for timeout|02-b.md:1: binary data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadCatalog(tt.fsys, "default")
+			if tt.err != "" {
+				for _, want := range strings.Split(tt.err, "|") {
+					if err == nil || !strings.Contains(err.Error(), want) {
+						t.Errorf("error = %v, want %q", err, want)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Title != tt.title {
+				t.Errorf("title = %q, want %q", c.Title, tt.title)
+			}
+			if len(c.Lessons) != 1 || c.Lessons[0].Slug != "01-one" || string(c.Lessons[0].Doc.Markdown) != string(lesson) {
+				t.Errorf("lessons = %+v", c.Lessons)
+			}
+		})
+	}
+}

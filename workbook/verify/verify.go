@@ -1,7 +1,8 @@
 // Package verify proves that the programs of lesson documents still do what
-// their documents say: it loads documents, selects programs (by name, by
-// shard), runs them in parallel through an engine, checks each verdict and
-// reports the results as lines, JSON, JUnit XML or GitHub annotations.
+// their documents say: it selects programs of documents loaded by package
+// lessons (by name, by shard), runs them in parallel through an engine,
+// checks each verdict and reports the results as lines, JSON, JUnit XML or
+// GitHub annotations.
 package verify
 
 import (
@@ -9,13 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -101,88 +98,6 @@ const JobsPerCPU = 4
 
 // DefaultJobs is the default of -j: JobsPerCPU times runtime.NumCPU().
 func DefaultJobs() int { return JobsPerCPU * runtime.NumCPU() }
-
-// LoadFS loads every *.md file of fsys (recursively), in lexical order.
-// Every document that cannot be read is reported: the error joins one error
-// per document (*lessons.Error for problems in a document).
-func LoadFS(fsys fs.FS) ([]*lessons.Document, error) {
-	var names []string
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.HasSuffix(name, ".md") {
-			names = append(names, name)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing lessons: %w", err)
-	}
-	var docs []*lessons.Document
-	var errs []error
-	for _, name := range names {
-		doc, err := lessons.Load(fsys, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		docs = append(docs, doc)
-	}
-	return docs, errors.Join(errs...)
-}
-
-// LoadPaths loads documents from disk: each path is a Markdown file or a
-// directory searched recursively for *.md files. Documents are named by
-// their path as given (joined with the directory's).
-func LoadPaths(paths []string) ([]*lessons.Document, error) {
-	var files []string
-	for _, path := range paths {
-		info, err := os.Stat(path)
-		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s: %w", path, pe.Err)
-			}
-			return nil, err
-		}
-		if !info.IsDir() {
-			files = append(files, path)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(path, func(name string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.HasSuffix(name, ".md") {
-				found = append(found, name)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		slices.Sort(found)
-		files = append(files, found...)
-	}
-	var docs []*lessons.Document
-	var errs []error
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		doc, err := lessons.Parse(file, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		docs = append(docs, doc)
-	}
-	return docs, errors.Join(errs...)
-}
 
 // Selection chooses programs.
 type Selection struct {

@@ -353,17 +353,6 @@ func TestEscape(t *testing.T) {
 	}
 }
 
-func TestLoadPaths(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := LoadPaths([]string{filepath.Join(dir, "missing.md")}); err == nil {
-		t.Error("LoadPaths of a missing file: no error")
-	}
-	docs, err := LoadPaths([]string{dir})
-	if err != nil || len(docs) != 0 {
-		t.Errorf("LoadPaths of an empty dir = %v, %v", docs, err)
-	}
-}
-
 func TestInferredSkipShowsWhy(t *testing.T) {
 	p := program("a.md", 3, "fragment", func(p *lessons.Program) {
 		p.Mode, p.SkipReason = lessons.ModeSkip, "incomplete: it uses cmd, which no snippet of the page declares"
