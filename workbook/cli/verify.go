@@ -1,19 +1,19 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ppworkbook/workbook/content"
+	"github.com/ppworkbook/workbook/internal/atomicfile"
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/engine"
@@ -297,19 +297,14 @@ func printLoadErrors(w io.Writer, err error) {
 	}
 }
 
-// writeJUnit writes the JUnit report atomically (temp file, then rename).
+// writeJUnit writes the JUnit report atomically.
 func writeJUnit(path string, results []verify.Result) error {
-	var b strings.Builder
+	var b bytes.Buffer
 	if err := verify.WriteJUnit(&b, results); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("writing JUnit report: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing JUnit report: %w", err)
+	if err := atomicfile.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("JUnit report: %w", err)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ppworkbook/workbook/internal/atomicfile"
 	"github.com/ppworkbook/workbook/lessons"
 )
 
@@ -125,22 +126,7 @@ func (h *History) Save() error {
 	if err != nil {
 		return fmt.Errorf("duration history: %w", err)
 	}
-	dir := filepath.Dir(h.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("duration history: %w", err)
-	}
-	f, err := os.CreateTemp(dir, ".durations-*.json")
-	if err != nil {
-		return fmt.Errorf("duration history: %w", err)
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := cmp.Or(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("duration history: %w", err)
-	}
-	if err := os.Rename(f.Name(), h.path); err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.WriteFile(h.path, data, 0o644); err != nil {
 		return fmt.Errorf("duration history: %w", err)
 	}
 	h.dirty = false
