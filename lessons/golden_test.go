@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,10 +13,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/ppworkbook/workbook/internal/golden"
 	"github.com/ppworkbook/workbook/lessons"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestGolden parses the document of each testdata/*.txtar archive (its
 // first file) and compares the listing of the result with the archive's
@@ -58,7 +56,7 @@ func TestGolden(t *testing.T) {
 					idx = i
 				}
 			}
-			if *update {
+			if golden.Update() {
 				f := txtar.File{Name: wantName, Data: []byte(got)}
 				if idx < 0 {
 					ar.Files = append(ar.Files, f)
