@@ -13,7 +13,6 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -42,15 +41,6 @@ type History struct {
 
 // HistoryFile is the history's path under the user cache directory.
 const HistoryFile = "ppworkbook/durations.json"
-
-// DefaultHistoryPath returns os.UserCacheDir()/ppworkbook/durations.json.
-func DefaultHistoryPath() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("duration history: %w", err)
-	}
-	return filepath.Join(dir, filepath.FromSlash(HistoryFile)), nil
-}
 
 // maxHistory bounds the entries kept, so the file cannot grow without end.
 const maxHistory = 10000
