@@ -37,6 +37,7 @@ import (
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // Failure classifies why a program failed its check.
@@ -95,7 +96,7 @@ func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	if v == nil {
 		return Result{Failure: FailEngine, Pos: programPos(p), Message: fmt.Sprintf("%q: the engine returned no verdict", p.Name)}
 	}
-	pal := NewPalette(opts.Colour)
+	pal := term.NewPalette(opts.Colour)
 	r := checkOne(p, v, pal, opts)
 	r.Engine = v.Engine
 	if !r.Pass || v.Other == nil {
@@ -151,7 +152,7 @@ func disagreement(p *lessons.Program, a, b *engine.Verdict) string {
 	return strings.Join(out, "; ")
 }
 
-func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) Result {
+func checkOne(p *lessons.Program, v *engine.Verdict, pal term.Palette, opts Options) Result {
 	name := fmt.Sprintf("%q", p.Name)
 	eng := engineName(v)
 	here := programPos(p)
@@ -489,7 +490,7 @@ func roundDuration(d time.Duration) time.Duration {
 }
 
 // outputs shows both streams of v, for the Detail of a failure.
-func outputs(v *engine.Verdict, pal Palette) string {
+func outputs(v *engine.Verdict, pal term.Palette) string {
 	var b strings.Builder
 	for _, s := range []struct {
 		name  string
@@ -503,11 +504,11 @@ func outputs(v *engine.Verdict, pal Palette) string {
 		if s.trunc {
 			head = s.name + " (truncated):"
 		}
-		b.WriteString(pal.Bold.Sprint(head) + "\n")
+		b.WriteString(pal.Strong(head) + "\n")
 		b.WriteString(indent(lastLines(string(s.out), maxDetailLines)))
 	}
 	if v.End == engine.Panicked && v.Panic != "" && !strings.Contains(string(v.Stderr), v.Panic) {
-		b.WriteString(pal.Bold.Sprint("panic:") + "\n" + indent(v.Panic))
+		b.WriteString(pal.Strong("panic:") + "\n" + indent(v.Panic))
 	}
 	return b.String()
 }
@@ -524,7 +525,7 @@ func lastLines(s string, n int) string {
 	return fmt.Sprintf("... (%d earlier lines)\n%s\n", len(ls)-n, strings.Join(ls[len(ls)-n:], "\n"))
 }
 
-func bothOutputs(v *engine.Verdict, pal Palette) string {
+func bothOutputs(v *engine.Verdict, pal term.Palette) string {
 	a := string(v.Stdout)
 	var b string
 	if v.Other != nil {

@@ -2,6 +2,7 @@ package check
 
 import (
 	goldenfile "github.com/ppworkbook/workbook/internal/golden"
+	"github.com/ppworkbook/workbook/workbook/term"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,13 +33,13 @@ func TestDiffGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "diff-"+tt.name+".golden", Diff(tt.expected, tt.actual, NewPalette(tt.colour)))
+			golden(t, "diff-"+tt.name+".golden", Diff(tt.expected, tt.actual, term.NewPalette(tt.colour)))
 		})
 	}
 }
 
 func TestDiffEqual(t *testing.T) {
-	if d := Diff("a\n", "a\n", NewPalette(true)); d != "" {
+	if d := Diff("a\n", "a\n", term.NewPalette(true)); d != "" {
 		t.Errorf("Diff of equal texts = %q", d)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/ppworkbook/workbook/content"
 	"github.com/ppworkbook/workbook/internal/atomicfile"
 	"github.com/ppworkbook/workbook/lessons"
-	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/term"
@@ -201,7 +200,7 @@ func verifyCmd(ctx context.Context, g globals, args []string, env Env, stdout, s
 	}
 
 	useColour := colour(f.color, stdout, env)
-	pal := check.NewPalette(useColour)
+	pal := term.NewPalette(useColour)
 	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count)})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)

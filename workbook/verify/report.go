@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ppworkbook/workbook/workbook/check"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // ansi matches the colour escapes that check puts in Detail.
@@ -28,21 +28,21 @@ func ms(d time.Duration) int64 { return d.Milliseconds() }
 //	    reason
 //	    detail...
 //	SKIP file.md:LINE name
-func WriteLine(w io.Writer, r Result, pal check.Palette) {
+func WriteLine(w io.Writer, r Result, pal term.Palette) {
 	p := r.Item.Program
 	where := fmt.Sprintf("%s:%d %s", p.File, p.Line, p.Name)
 	switch r.Status {
 	case Skip:
 		if why := p.SkipReason; why != "" && why != "skip=true" {
-			where += " " + pal.Faint.Sprintf("(%s)", why)
+			where += " " + pal.Dim(fmt.Sprintf("(%s)", why))
 		}
-		fmt.Fprintf(w, "%s %s\n", pal.Yellow.Sprint("SKIP"), where)
+		fmt.Fprintf(w, "%s %s\n", pal.Yellow("SKIP"), where)
 		return
 	case Pass:
-		fmt.Fprintf(w, "%s %s %s\n", pal.Green.Sprint("PASS"), where, pal.Faint.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration)))
+		fmt.Fprintf(w, "%s %s %s\n", pal.Green("PASS"), where, pal.Dim(fmt.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration))))
 		return
 	}
-	fmt.Fprintf(w, "%s %s %s\n", pal.Red.Sprint("FAIL"), where, pal.Faint.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration)))
+	fmt.Fprintf(w, "%s %s %s\n", pal.Red("FAIL"), where, pal.Dim(fmt.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration))))
 	fmt.Fprint(w, indent(r.Reason()))
 	if r.Detail != "" {
 		fmt.Fprint(w, indent(r.Detail))
@@ -65,14 +65,14 @@ func indent(s string) string {
 // happen, above a single line that is rewritten with the count so far.
 type Progress struct {
 	w                   io.Writer
-	pal                 check.Palette
+	pal                 term.Palette
 	total, done, failed int
 	passed, skipped     int
 	last                string
 }
 
 // NewProgress returns a live display for total programs, writing to w.
-func NewProgress(w io.Writer, total int, pal check.Palette) *Progress {
+func NewProgress(w io.Writer, total int, pal term.Palette) *Progress {
 	pr := &Progress{w: w, pal: pal, total: total}
 	pr.status()
 	return pr

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	goldenfile "github.com/ppworkbook/workbook/internal/golden"
+	"github.com/ppworkbook/workbook/workbook/term"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -278,7 +279,7 @@ func TestReportsGolden(t *testing.T) {
 	results := reports(t)
 	var lines bytes.Buffer
 	for _, r := range results {
-		WriteLine(&lines, r, check.NewPalette(false))
+		WriteLine(&lines, r, term.NewPalette(false))
 	}
 	fmt.Fprintln(&lines, Count(results))
 	golden(t, "lines.golden", lines.String())
@@ -320,7 +321,7 @@ func TestListGolden(t *testing.T) {
 func TestProgress(t *testing.T) {
 	results := reports(t)
 	var b bytes.Buffer
-	pr := NewProgress(&b, len(results), check.NewPalette(false))
+	pr := NewProgress(&b, len(results), term.NewPalette(false))
 	for _, r := range results {
 		pr.Result(r)
 	}
@@ -338,7 +339,7 @@ func plainFail(results []Result) string {
 	var b bytes.Buffer
 	for _, r := range results {
 		if r.Status == Fail {
-			WriteLine(&b, r, check.NewPalette(false))
+			WriteLine(&b, r, term.NewPalette(false))
 		}
 	}
 	return b.String()
@@ -359,7 +360,7 @@ func TestInferredSkipShowsWhy(t *testing.T) {
 	})
 	r := One(context.Background(), &fakeRunner{}, Item{Program: p}, Options{})
 	var b bytes.Buffer
-	WriteLine(&b, r, check.NewPalette(false))
+	WriteLine(&b, r, term.NewPalette(false))
 	if got, want := b.String(), "SKIP a.md:3 fragment (incomplete: it uses cmd, which no snippet of the page declares)\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
