@@ -16,7 +16,6 @@ import (
 	"github.com/ppworkbook/workbook/internal/atomicfile"
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
-	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/term"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
@@ -309,20 +308,11 @@ func writeJUnit(path string, results []verify.Result) error {
 }
 
 // childRuns is how many of the items' runs may need a pre-started sandbox
-// child, which serves one run. None is needed by a skipped program, by a
-// compile-only one that the go command builds (auto and compiled engines:
-// it never runs), or by a compiled program where the sandbox starts
-// binaries directly.
+// child (see engine.NeedsChild), with the command line's engine cl.
 func childRuns(items []verify.Item, cl string) int {
-	direct := sandbox.DirectStart()
 	n := 0
 	for _, it := range items {
-		s := it.Settings(verify.Options{Engine: cl})
-		switch {
-		case s.Mode == lessons.ModeSkip:
-		case s.CompileOnly() && (s.Engine == engine.Auto || s.Engine == engine.Compiled):
-		case s.Engine == engine.Compiled && direct:
-		default:
+		if engine.NeedsChild(it.Settings(verify.Options{Engine: cl})) {
 			n++
 		}
 	}
