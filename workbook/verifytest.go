@@ -56,10 +56,12 @@ type config struct {
 }
 
 // WithEngine sets the engine of programs that do not name their own: auto
-// (the default), yaegi, compiled or both.
+// (the default), yaegi, compiled or both. Like verify's --engine, it beats
+// a document's front matter (see lessons.Resolve).
 func WithEngine(name string) Option { return func(c *config) { c.engine = name } }
 
 // WithTimeout sets the timeout of programs that set none (default 10s).
+// Like verify's --timeout, it beats a document's front matter.
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // WithJobs sets how many programs run at once (default runtime.NumCPU()).
@@ -72,7 +74,7 @@ func WithRun(re *regexp.Regexp) Option { return func(c *config) { c.run = re } }
 // tests of this package, or to share one runner between calls).
 func WithRunner(r verify.Runner) Option { return func(c *config) { c.runner = r } }
 
-// VerifyMarkdown verifies every program of every *.md file of fsys, each as
+// VerifyMarkdown verifies every program of every Markdown file of fsys, each as
 // a subtest named after its file and program ("lesson.md/hello"). A failing
 // program fails its subtest with its check's reason (file.md:line: ...) and
 // detail (a diff, or what it printed); a skipped one is skipped. The
