@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/term"
 )
 
@@ -294,7 +295,8 @@ func WriteJUnit(w io.Writer, results []Result) error {
 	return err
 }
 
-// WriteAnnotations writes one GitHub Actions workflow command per failure:
+// WriteAnnotations writes one GitHub Actions workflow command per failure,
+// at the failure's position:
 //
 //	::error file=PATH,line=N,title=TITLE::MESSAGE
 //
@@ -310,8 +312,14 @@ func WriteAnnotations(w io.Writer, results []Result) {
 		if d := plain(r.Detail); d != "" {
 			msg += "\n\n" + d
 		}
+		// The annotation sits where the failure is (a compile error's
+		// line, a panicking frame), else on the program.
+		at := r.Pos
+		if at.File == "" {
+			at = lessons.Pos{File: p.File, Line: p.Line}
+		}
 		title := fmt.Sprintf("%s failed (%s)", p.Name, r.Failure)
-		fmt.Fprintf(w, "::error file=%s,line=%d,title=%s::%s\n", escapeProperty(p.File), p.Line, escapeProperty(title), escapeData(msg))
+		fmt.Fprintf(w, "::error file=%s,line=%d,title=%s::%s\n", escapeProperty(at.File), at.Line, escapeProperty(title), escapeData(msg))
 	}
 }
 

@@ -411,3 +411,23 @@ func TestRunCommandLineSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestAnnotationAtFailure checks that a GitHub annotation sits at the
+// failure's own position (a compile error's line), else on the program.
+func TestAnnotationAtFailure(t *testing.T) {
+	p := program("guide.markdown", 3, "broken", nil)
+	tests := []struct {
+		pos  lessons.Pos
+		want string
+	}{
+		{lessons.Pos{File: "guide.markdown", Line: 6}, "::error file=guide.markdown,line=6,title=broken failed (build)::guide.markdown:6: \"broken\" does not build\n"},
+		{lessons.Pos{}, "::error file=guide.markdown,line=3,title=broken failed (build)::\"broken\" does not build\n"},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		WriteAnnotations(&b, []Result{{Item: Item{Program: p}, Status: Fail, Failure: check.FailBuild, Pos: tt.pos, Message: `"broken" does not build`}})
+		if b.String() != tt.want {
+			t.Errorf("pos %v: got %q, want %q", tt.pos, b.String(), tt.want)
+		}
+	}
+}
