@@ -32,27 +32,15 @@ type Env struct {
 	IsTerminal func(x any) bool
 }
 
-// globals are the flags every command accepts, before or after its name.
-type globals struct {
-	color, dir, lessons string
-}
-
-// register adds the global flags to fs, with g's values as defaults.
-func (g *globals) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.color, "color", g.color, "")
-	fs.StringVar(&g.dir, "dir", g.dir, "")
-	fs.StringVar(&g.lessons, "lessons", g.lessons, "")
-}
-
 // command splits args into the global flags before the command, the
 // command's name and its arguments. ok is false when args do not start
 // with global flags and a name (an unknown flag, say): the learner's side
 // then reports the problem.
-func command(args []string) (g globals, name string, rest []string, ok bool) {
-	g.color = "auto"
+func command(args []string) (g learn.Globals, name string, rest []string, ok bool) {
+	g.Color = "auto"
 	fs := flag.NewFlagSet("workbook", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	g.register(fs)
+	g.Register(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		return g, "", nil, false
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/learn"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
@@ -23,12 +24,12 @@ func TestParseVerify(t *testing.T) {
 		err   string
 	}{
 		{args: nil, check: func(f *verifyFlags) bool {
-			return f.engine == "auto" && f.timeout == 10*time.Second && f.color == "auto" && f.jobs > 0
+			return f.engine == "auto" && f.timeout == 10*time.Second && f.Color == "auto" && f.jobs > 0
 		}},
 		{args: []string{"a.md", "--json", "dir", "-j", "3"}, paths: []string{"a.md", "dir"}, check: func(f *verifyFlags) bool { return f.json && f.jobs == 3 }},
 		{args: []string{"--engine=both", "--timeout", "2s", "--", "-odd.md"}, paths: []string{"-odd.md"}, check: func(f *verifyFlags) bool { return f.engine == "both" && f.timeout == 2*time.Second }},
 		{args: []string{"--shard", "1/2", "--junit", "r.xml", "--run", "x", "--list", "--color=never"}, check: func(f *verifyFlags) bool {
-			return f.shard == "1/2" && f.junit == "r.xml" && f.run == "x" && f.list && f.color == "never"
+			return f.shard == "1/2" && f.junit == "r.xml" && f.run == "x" && f.list && f.Color == "never"
 		}},
 		{args: []string{"--engine", "gcc"}, err: `bad --engine "gcc"`},
 		{args: []string{"--color", "sometimes"}, err: `bad --color "sometimes"`},
@@ -38,7 +39,7 @@ func TestParseVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, err := parseVerify(tt.args, globals{color: "auto"})
+			f, err := parseVerify(tt.args, learn.Globals{Color: "auto"})
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -163,7 +164,7 @@ func TestVerifyCommandLineSettings(t *testing.T) {
 		{[]string{"--engine=compiled", "a.md", "--timeout", "1m"}, lessons.CommandLine{Engine: "compiled", Timeout: time.Minute}},
 	}
 	for _, tt := range tests {
-		f, err := parseVerify(tt.args, globals{color: "auto"})
+		f, err := parseVerify(tt.args, learn.Globals{Color: "auto"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/ppworkbook/workbook/internal/atomicfile"
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/learn"
 	"github.com/ppworkbook/workbook/workbook/term"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
@@ -63,10 +64,10 @@ type verifyFlags struct {
 	count   int
 	paths   []string
 	given   []string // the flags set on the command line
-	// globals: --color WHEN, --lessons DIR (the documents to verify
+	// Globals: --color WHEN, --lessons DIR (the documents to verify
 	// when no PATH is given) and --dir, the learner's work directory,
 	// accepted like every command accepts it and not used by verify.
-	globals
+	learn.Globals
 }
 
 // commandLine is the run settings the command line gives: only those set
@@ -84,8 +85,8 @@ func (f *verifyFlags) commandLine() lessons.CommandLine {
 
 // parseVerify parses verify's arguments; g are the global flags given
 // before the command, which those after it override.
-func parseVerify(args []string, g globals) (*verifyFlags, error) {
-	f := &verifyFlags{globals: g}
+func parseVerify(args []string, g learn.Globals) (*verifyFlags, error) {
+	f := &verifyFlags{Globals: g}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.IntVar(&f.jobs, "j", verify.DefaultJobs(), "")
@@ -99,7 +100,7 @@ func parseVerify(args []string, g globals) (*verifyFlags, error) {
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.junit, "junit", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
-	f.globals.register(fs)
+	f.Globals.Register(fs)
 	fs.IntVar(&f.count, "count", 1, "")
 	// Flags may come after paths: parse, take a path, parse again.
 	for {
@@ -123,7 +124,7 @@ func parseVerify(args []string, g globals) (*verifyFlags, error) {
 	default:
 		return nil, fmt.Errorf("bad --engine %q: want auto, yaegi, compiled or both", f.engine)
 	}
-	if _, err := term.Colour(f.color, false, false); err != nil {
+	if _, err := term.Colour(f.Color, false, false); err != nil {
 		return nil, err
 	}
 	if f.jobs < 1 {
@@ -144,7 +145,7 @@ func colour(when string, w io.Writer, env Env) bool {
 	return on
 }
 
-func verifyCmd(ctx context.Context, g globals, args []string, env Env, stdout, stderr io.Writer) int {
+func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, stdout, stderr io.Writer) int {
 	f, err := parseVerify(args, g)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, verifyUsage)
@@ -172,8 +173,8 @@ func verifyCmd(ctx context.Context, g globals, args []string, env Env, stdout, s
 
 	var docs []*lessons.Document
 	switch {
-	case len(f.paths) == 0 && f.lessons != "":
-		docs, err = lessons.LoadPaths([]string{f.lessons})
+	case len(f.paths) == 0 && f.Lessons != "":
+		docs, err = lessons.LoadPaths([]string{f.Lessons})
 	case len(f.paths) == 0:
 		docs, err = lessons.LoadFS(content.FS())
 	default:
@@ -198,7 +199,7 @@ func verifyCmd(ctx context.Context, g globals, args []string, env Env, stdout, s
 		return 0
 	}
 
-	useColour := colour(f.color, stdout, env)
+	useColour := colour(f.Color, stdout, env)
 	pal := term.NewPalette(useColour)
 	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count)})
 	if err != nil {

@@ -169,15 +169,18 @@ func commands() []command {
 	}
 }
 
-// globalFlags are accepted before the command and after it.
-type globalFlags struct {
-	lessons, dir, color string
+// Globals are the global flags, accepted before a command's name and after
+// it, by every command: the command line (package cli) reads them with
+// Register too.
+type Globals struct {
+	Lessons, Dir, Color string
 }
 
-func (g *globalFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.lessons, "lessons", g.lessons, "use the lessons in `DIR` instead of the built-in ones (default $WORKBOOK_LESSONS)")
-	fs.StringVar(&g.dir, "dir", g.dir, "your work directory `DIR` (default ./"+DefaultWorkDir+", or $WORKBOOK_DIR)")
-	fs.StringVar(&g.color, "color", g.color, "colour: auto, always or never")
+// Register adds the global flags to fs, with g's values as defaults.
+func (g *Globals) Register(fs *flag.FlagSet) {
+	fs.StringVar(&g.Lessons, "lessons", g.Lessons, "use the lessons in `DIR` instead of the built-in ones (default $WORKBOOK_LESSONS)")
+	fs.StringVar(&g.Dir, "dir", g.Dir, "your work directory `DIR` (default ./"+DefaultWorkDir+", or $WORKBOOK_DIR)")
+	fs.StringVar(&g.Color, "color", g.Color, "colour: auto, always or never")
 }
 
 // parseInterspersed parses flags anywhere among the arguments and returns
@@ -204,13 +207,13 @@ func run(ctx context.Context, env environment, args []string) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	g := globalFlags{color: "auto", lessons: env.LessonsDir}
+	g := Globals{Color: "auto", Lessons: env.LessonsDir}
 	top := flag.NewFlagSet("workbook", flag.ContinueOnError)
 	top.SetOutput(env.Stderr)
 	top.Usage = func() {
 		fmt.Fprint(env.Stderr, "usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [COMMAND] [ARGS]  (run `workbook help`)\n")
 	}
-	g.register(top)
+	g.Register(top)
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -239,7 +242,7 @@ func run(ctx context.Context, env environment, args []string) int {
 	var o cmdOpts
 	flags := flag.NewFlagSet("workbook "+cmd.name, flag.ContinueOnError)
 	flags.SetOutput(env.Stderr)
-	g.register(flags)
+	g.Register(flags)
 	if cmd.flags != nil {
 		cmd.flags(flags, &o)
 	}
@@ -282,10 +285,10 @@ func help(stdout, stderr io.Writer, args []string) int {
 				continue
 			}
 			var o cmdOpts
-			g := globalFlags{color: "auto"}
+			g := Globals{Color: "auto"}
 			flags := flag.NewFlagSet("workbook "+c.name, flag.ContinueOnError)
 			flags.SetOutput(stdout)
-			g.register(flags)
+			g.Register(flags)
 			if c.flags != nil {
 				c.flags(flags, &o)
 			}
@@ -322,15 +325,15 @@ func usageError(format string, args ...any) error {
 	return &usageErr{msg: fmt.Sprintf(format, args...)}
 }
 
-func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
-	a := &app{env: env, ctx: ctx, lessons: g.lessons}
-	colour, err := term.Colour(g.color, env.Terminal, env.NoColor)
+func newApp(ctx context.Context, env environment, g Globals) (*app, error) {
+	a := &app{env: env, ctx: ctx, lessons: g.Lessons}
+	colour, err := term.Colour(g.Color, env.Terminal, env.NoColor)
 	if err != nil {
-		return nil, usageError("--color must be auto, always or never, not %q", g.color)
+		return nil, usageError("--color must be auto, always or never, not %q", g.Color)
 	}
 	a.colour = colour
 	a.p = newPalette(a.colour)
-	dir := g.dir
+	dir := g.Dir
 	if dir == "" {
 		dir = env.WorkDir
 	}
@@ -345,17 +348,17 @@ func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
 	a.store = progress.Store{Dir: abs, Now: env.Now}
 	fsys, title := env.Lessons, Title
 	switch {
-	case g.lessons != "":
-		fi, err := os.Stat(g.lessons)
+	case g.Lessons != "":
+		fi, err := os.Stat(g.Lessons)
 		if err != nil {
 			return nil, fmt.Errorf("--lessons: %w", err)
 		}
 		if !fi.IsDir() {
-			return nil, usageError("--lessons %s is not a directory", g.lessons)
+			return nil, usageError("--lessons %s is not a directory", g.Lessons)
 		}
-		fsys = os.DirFS(g.lessons)
-		title = filepath.Base(filepath.Clean(g.lessons))
-		if abs, err := filepath.Abs(g.lessons); err == nil {
+		fsys = os.DirFS(g.Lessons)
+		title = filepath.Base(filepath.Clean(g.Lessons))
+		if abs, err := filepath.Abs(g.Lessons); err == nil {
 			title = filepath.Base(abs)
 		}
 	case fsys == nil:

@@ -413,7 +413,7 @@ func TestColourDecision(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.env.Terminal, f.env.NoColor = tt.terminal, tt.noColor
-			a, err := newApp(context.Background(), f.env, globalFlags{color: tt.flag, dir: f.dir})
+			a, err := newApp(context.Background(), f.env, Globals{Color: tt.flag, Dir: f.dir})
 			if err != nil {
 				t.Fatal(err)
 			}
