@@ -543,3 +543,32 @@ func TestCatalogLoader(t *testing.T) {
 		})
 	}
 }
+
+// TestMainTakesTheGivenEnvironment checks that the learner's commands read
+// the environment the command line hands them, never the process's.
+func TestMainTakesTheGivenEnvironment(t *testing.T) {
+	t.Setenv("WORKBOOK_LESSONS", filepath.Join(t.TempDir(), "no-such-lessons"))
+	t.Setenv("WORKBOOK_DIR", filepath.Join(t.TempDir(), "not-this-one"))
+	t.Setenv("NO_COLOR", "")
+	work := filepath.Join(t.TempDir(), "work")
+	env := map[string]string{"WORKBOOK_LESSONS": "testdata/lessons", "WORKBOOK_DIR": work, "NO_COLOR": "1"}
+	var stdout, stderr bytes.Buffer
+	sys := System{
+		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv:     func(k string) string { return env[k] },
+		IsTerminal: func(any) bool { return true }, // colour only if NO_COLOR is read from env
+	}
+	if code := Main(context.Background(), []string{"init"}, sys); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(work, "02-counting", "count", "main.go")); err != nil {
+		t.Errorf("init did not write into the given WORKBOOK_DIR: %v", err)
+	}
+	stdout.Reset()
+	if code := Main(context.Background(), []string{"list"}, sys); code != 0 || !strings.Contains(stdout.String(), "Counting") {
+		t.Errorf("list: status %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if strings.Contains(stdout.String(), "\x1b[") {
+		t.Errorf("colour despite the given NO_COLOR:\n%q", stdout.String())
+	}
+}
