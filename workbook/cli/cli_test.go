@@ -173,3 +173,47 @@ func TestVerifyCommandLineSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestCommand(t *testing.T) {
+	tests := []struct {
+		args  []string
+		g     learn.Globals
+		name  string
+		rest  []string
+		found bool
+	}{
+		{[]string{"verify", "a.md"}, learn.Globals{Color: "auto"}, "verify", []string{"a.md"}, true},
+		{[]string{"--color", "never", "verify", "a.md", "--json"}, learn.Globals{Color: "never"}, "verify", []string{"a.md", "--json"}, true},
+		{[]string{"--lessons=L", "--dir", "D", "list"}, learn.Globals{Color: "auto", Lessons: "L", Dir: "D"}, "list", []string{}, true},
+		{[]string{"--dir", "verify", "list"}, learn.Globals{Color: "auto", Dir: "verify"}, "list", []string{}, true},
+		{[]string{"--color", "never"}, learn.Globals{Color: "never"}, "", nil, false},
+		{[]string{"--nope", "verify"}, learn.Globals{Color: "auto"}, "", nil, false},
+		{[]string{"--", "verify"}, learn.Globals{Color: "auto"}, "", nil, false},
+		{nil, learn.Globals{Color: "auto"}, "", nil, false},
+	}
+	for _, tt := range tests {
+		g, name, rest, ok := command(tt.args)
+		if ok != tt.found || name != tt.name || (ok && (g != tt.g || !slices.Equal(rest, tt.rest))) {
+			t.Errorf("command(%q) = %+v %q %q %v; want %+v %q %q %v", tt.args, g, name, rest, ok, tt.g, tt.name, tt.rest, tt.found)
+		}
+	}
+}
+
+// FuzzCommand checks that splitting a command line never panics and that
+// the command and its arguments are the tail of the arguments.
+func FuzzCommand(f *testing.F) {
+	f.Add("--color\x00never\x00verify\x00a.md")
+	f.Add("--lessons=x\x00list\x00--dir\x00y")
+	f.Add("-h")
+	f.Fuzz(func(t *testing.T, joined string) {
+		args := strings.Split(joined, "\x00")
+		_, name, rest, ok := command(args)
+		if !ok {
+			return
+		}
+		tail := append([]string{name}, rest...)
+		if len(tail) > len(args) || !slices.Equal(args[len(args)-len(tail):], tail) {
+			t.Errorf("command(%q): name %q and rest %q are not the tail of the arguments", args, name, rest)
+		}
+	})
+}
