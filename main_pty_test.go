@@ -18,6 +18,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
+
+	"github.com/ppworkbook/workbook/internal/golden"
 )
 
 // term is the workbook running in a pseudo-terminal of 80x24.
@@ -345,7 +347,7 @@ func TestLearnerJourneyTerminal(t *testing.T) {
 	env := []string{"WORKBOOK_LESSONS=" + lessonsDir, "EDITOR=" + editor}
 	check := func(tm *term, name, want string) {
 		t.Helper()
-		checkScreen(t, filepath.Join("testdata", "screens", name+".txt"), tm.screen(want))
+		golden.Check(t, filepath.Join("testdata", "screens", name+".txt"), tm.screen(want))
 	}
 
 	tm := startTerm(t, dir, env)
@@ -372,28 +374,6 @@ func TestLearnerJourneyTerminal(t *testing.T) {
 	tm.send("q")
 	if err := <-tm.done; err != nil {
 		t.Fatalf("q: %v", err)
-	}
-}
-
-// checkScreen compares a screen with its golden file, or writes the file
-// with -update (the flag of the scripts: this package has one).
-func checkScreen(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -run JourneyTerminal -update rewrites it)\n--- got:\n%s\n--- want:\n%s", path, got, want)
 	}
 }
 

@@ -69,7 +69,8 @@ func checkFile(ctx context.Context, c Checker, e *exercise, file string, out io.
 		o.Status, o.Err = statusError, err
 		return o
 	}
-	res, err := safeCheck(ctx, c, learnerProgram(e, file, src), out)
+	prog := learnerProgram(e, file, src)
+	res, err := safeCheck(ctx, c, prog, e.settings(prog), out)
 	if err != nil {
 		o.Status, o.Err = statusError, err
 		return o
@@ -288,7 +289,7 @@ func cmdRead(a *app, _ *cmdOpts, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := renderMarkdown(a.env.Stdout, l.Source, l.Doc, a.p, a.env.Width); err != nil {
+	if err := renderMarkdown(a.env.Stdout, l.Doc.Markdown, l.Doc, a.p, a.env.Width); err != nil {
 		return err
 	}
 	var tips []string
@@ -375,7 +376,7 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 		}
 		a.out("%s %s%s  %s\n", p.H2("▶"), p.Strong(prog.Name), what, p.Dim(where))
 		le := &lineEnder{w: a.env.Stdout, last: '\n'}
-		res, err := safeCheck(a.ctx, c, prog, le)
+		res, err := safeCheck(a.ctx, c, prog, lessons.Resolve(prog, l.Doc.Defaults, lessons.CommandLine{}), le)
 		if le.last != '\n' {
 			a.out("\n")
 		}

@@ -6,18 +6,6 @@ import (
 	"strings"
 )
 
-// goHighlighter returns the function colouring Go source for a terminal,
-// or nil without colour. It uses the standard library's Go scanner, not a
-// highlighting library: chroma's lexer and style registries take about
-// 50 ms to initialise at every start of the binary, the sandbox children's
-// included (docs/performance.md), and Go needs no more than its scanner.
-func goHighlighter(colour bool) func(string) []string {
-	if !colour {
-		return nil
-	}
-	return highlightGo
-}
-
 // ANSI styles of the token classes.
 const (
 	styleKeyword = "\x1b[1;35m" // bold magenta
@@ -29,7 +17,11 @@ const (
 )
 
 // highlightGo colours the Go source src (which may be a fragment: the
-// scanner does not need a whole file) and returns its lines.
+// scanner does not need a whole file) for a terminal and returns its
+// lines. It uses the standard library's Go scanner, not a highlighting
+// library: chroma's lexer and style registries take about 50 ms to
+// initialise at every start of the binary, the sandbox children's included
+// (docs/performance.md), and Go needs no more than its scanner.
 func highlightGo(src string) []string {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", fset.Base(), len(src))

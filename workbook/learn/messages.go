@@ -3,7 +3,6 @@ package learn
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -101,7 +100,7 @@ func (a *app) learnerText(s string) string {
 // learner: reworded, and each compiler message once (the reason quotes
 // the first; the detail lists them all).
 func (a *app) learnerResult(res check.Result) (msg, detail string) {
-	msg = a.learnerText(strings.TrimRight(res.Reason, "\n"))
+	msg = a.learnerText(strings.TrimRight(res.Reason(), "\n"))
 	detail = strings.TrimRight(res.Detail, "\n")
 	if res.Failure != check.FailBuild || detail == "" {
 		return msg, detail
@@ -140,15 +139,6 @@ func invokedAs(exe string, getenv func(string) string) string {
 		}
 	}
 	return "workbook"
-}
-
-// executable is the running binary's path ("" when unknown).
-func executable() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	return exe
 }
 
 // prog is how the learner runs the workbook.

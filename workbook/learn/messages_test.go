@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
 )
 
@@ -29,7 +30,7 @@ func TestStripEngines(t *testing.T) {
 
 func TestLearnerResult(t *testing.T) {
 	f := newFixture(t)
-	a, err := newApp(context.Background(), f.env, globalFlags{dir: f.dir, color: "never"})
+	a, err := newApp(context.Background(), f.env, Globals{Dir: f.dir, Color: "never"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,21 +41,21 @@ func TestLearnerResult(t *testing.T) {
 	}{
 		{"one compiler error, said once",
 			check.Result{Failure: check.FailBuild,
-				Reason: `w/main.go:11: "greet" does not build (compiled, because compiler-checks: the Go compiler rejects it: "io/fs" imported and not used): "io/fs" imported and not used`,
+				Pos: lessons.Pos{File: "w/main.go", Line: 11}, Message: `"greet" does not build (compiled, because compiler-checks: the Go compiler rejects it: "io/fs" imported and not used): "io/fs" imported and not used`,
 				Detail: "w/main.go:11:2: \"io/fs\" imported and not used\n"},
 			`w/main.go:11: "greet" does not build: "io/fs" imported and not used`, ""},
 		{"two compiler errors: the second in the detail",
 			check.Result{Failure: check.FailBuild,
-				Reason: `w/main.go:3: "greet" does not build (yaegi): undefined: x`,
+				Pos: lessons.Pos{File: "w/main.go", Line: 3}, Message: `"greet" does not build (yaegi): undefined: x`,
 				Detail: "w/main.go:3:5: undefined: x\nw/main.go:4:5: undefined: y"},
 			`w/main.go:3: "greet" does not build: undefined: x`, "w/main.go:4:5: undefined: y"},
 		{"lesson position by title",
 			check.Result{Failure: check.FailOutput,
-				Reason: `w/main.go: "greet" printed a different stdout (yaegi) than expected at 01-hello.md:51`,
+				Pos: lessons.Pos{File: "w/main.go"}, Message: `"greet" printed a different stdout (yaegi) than expected at 01-hello.md:51`,
 				Detail: "-a\n+b"},
 			`w/main.go: "greet" printed a different stdout than expected at lesson 1 "Saying hello", section "Exercise: greet the workbook"`, "-a\n+b"},
 		{"a file that is not a lesson stays",
-			check.Result{Failure: check.FailOutput, Reason: `notes.md:3: odd`},
+			check.Result{Failure: check.FailOutput, Pos: lessons.Pos{File: "notes.md", Line: 3}, Message: `odd`},
 			`notes.md:3: odd`, ""},
 	}
 	for _, tt := range tests {

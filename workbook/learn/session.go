@@ -58,7 +58,7 @@ func Open(ctx context.Context, cfg Config) (*Workbook, error) {
 	if cfg.Colour {
 		colour = "always"
 	}
-	a, err := newApp(ctx, env, globalFlags{dir: cfg.Dir, color: colour})
+	a, err := newApp(ctx, env, Globals{Dir: cfg.Dir, Color: colour})
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +222,7 @@ func (w *Workbook) Page(num, width int) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	pg := renderPage(l.Source, l.Doc, w.a.p, width)
+	pg := renderPage(l.Doc.Markdown, l.Doc, w.a.p, width)
 	out := Page{Lines: pg.Lines}
 	for _, a := range pg.Anchors {
 		if a.Heading {
@@ -283,7 +283,7 @@ func (w *Workbook) RunExample(ctx context.Context, num int, name string) (Verdic
 		return Verdict{}, err
 	}
 	var out lockedBuffer
-	res, err := safeCheck(ctx, c, prog, &out)
+	res, err := safeCheck(ctx, c, prog, lessons.Resolve(prog, l.Doc.Defaults, lessons.CommandLine{}), &out)
 	if err != nil {
 		return Verdict{Status: string(statusError), Output: out.String(), Message: w.a.learnerText(err.Error())}, nil
 	}
@@ -417,10 +417,10 @@ func (w *Workbook) ReadFile(path string) (string, error) { return readFile(path)
 
 // Highlight styles Go source for the terminal (unchanged without colour).
 func (w *Workbook) Highlight(src string) []string {
-	if w.a.p.Go == nil {
+	if w.a.p.Plain {
 		return strings.Split(src, "\n")
 	}
-	return w.a.p.Go(src)
+	return highlightGo(src)
 }
 
 // lockedBuffer is a buffer safe for the program's two output streams.
@@ -442,7 +442,7 @@ func (l *lockedBuffer) String() string {
 }
 
 // runUI opens the workbook and hands it to the interactive interface.
-func runUI(ctx context.Context, env environment, g globalFlags) int {
+func runUI(ctx context.Context, env environment, g Globals) int {
 	a, err := newApp(ctx, env, g)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "workbook: %v\n", err)

@@ -54,7 +54,7 @@ func (a *app) tryExample(l *lesson, p *lessons.Program) (string, bool, error) {
 
 // runTry runs the playground copy of example p: the learner's file, with
 // the example's expectations.
-func (a *app) runTry(ctx context.Context, c Checker, p *lessons.Program, file string) (Verdict, error) {
+func (a *app) runTry(ctx context.Context, c Checker, l *lesson, p *lessons.Program, file string) (Verdict, error) {
 	src, err := readFile(file)
 	if err != nil {
 		return Verdict{}, err
@@ -62,7 +62,7 @@ func (a *app) runTry(ctx context.Context, c Checker, p *lessons.Program, file st
 	prog := fileProgram(p, rel(file), []byte(src))
 	prog.Name = p.Name
 	var out lockedBuffer
-	res, err := safeCheck(ctx, c, prog, &out)
+	res, err := safeCheck(ctx, c, prog, lessons.Resolve(p, l.Doc.Defaults, lessons.CommandLine{}), &out)
 	v := Verdict{Output: out.String(), Status: string(statusFail)}
 	if p.Expect.Stdout != nil {
 		v.Expected = p.Expect.Stdout.Text
@@ -110,7 +110,7 @@ func (w *Workbook) RunTry(ctx context.Context, num int, name string) (Verdict, e
 	if err != nil {
 		return Verdict{}, err
 	}
-	return w.a.runTry(ctx, c, p, w.a.dir.tryFile(l, p))
+	return w.a.runTry(ctx, c, l, p, w.a.dir.tryFile(l, p))
 }
 
 func cmdTry(a *app, _ *cmdOpts, args []string) error {
@@ -139,7 +139,7 @@ func cmdTry(a *app, _ *cmdOpts, args []string) error {
 		return err
 	}
 	defer release()
-	if err := a.showTry(c, p, file); err != nil {
+	if err := a.showTry(c, l, p, file); err != nil {
 		return err
 	}
 	if !a.env.Interactive {
@@ -173,7 +173,7 @@ func cmdTry(a *app, _ *cmdOpts, args []string) error {
 			if a.env.Terminal {
 				a.out("\033[H\033[2J")
 			}
-			if err := a.showTry(c, p, file); err != nil {
+			if err := a.showTry(c, l, p, file); err != nil {
 				return err
 			}
 			a.out("%s\n", a.p.Dim("Save the file to run it again; q quits."))
@@ -185,8 +185,8 @@ func cmdTry(a *app, _ *cmdOpts, args []string) error {
 
 // showTry runs the playground copy of p and prints its output next to
 // what the lesson says it prints.
-func (a *app) showTry(c Checker, p *lessons.Program, file string) error {
-	v, err := a.runTry(a.ctx, c, p, file)
+func (a *app) showTry(c Checker, l *lesson, p *lessons.Program, file string) error {
+	v, err := a.runTry(a.ctx, c, l, p, file)
 	if err != nil {
 		return err
 	}

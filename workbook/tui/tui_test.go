@@ -28,7 +28,7 @@ const solved = "// solved"
 // name, lesson file and line included: the interface must reword it).
 type fakeChecker struct{}
 
-func (fakeChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error) {
+func (fakeChecker) Check(ctx context.Context, p *lessons.Program, _ lessons.Settings, out io.Writer) (check.Result, error) {
 	if p.Role == lessons.RoleExample && p.Exercise == "" && !strings.Contains(p.Source, "changed") {
 		if out != nil && p.Expect.Stdout != nil {
 			fmt.Fprint(out, p.Expect.Stdout.Text)
@@ -47,7 +47,8 @@ func (fakeChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer)
 	}
 	return check.Result{
 		Failure: check.FailOutput,
-		Reason:  fmt.Sprintf("%s: %q printed a different stdout (yaegi) than expected at %s", p.File, p.Name, where),
+		Pos:     lessons.Pos{File: p.File, Line: p.Line},
+		Message: fmt.Sprintf("%q printed a different stdout (yaegi) than expected at %s", p.Name, where),
 		Detail:  "--- expected\n+++ actual\n@@ -1 +1 @@\n-hello, workbook\n+hello",
 	}, nil
 }
