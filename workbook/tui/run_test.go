@@ -5,6 +5,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -67,7 +68,10 @@ func TestTerminalRestoredAfterInternalError(t *testing.T) {
 	m := New(ctx, wb, Options{Output: tty})
 	defer m.stop()
 	done := make(chan error, 1)
-	go func() { done <- runProgram(ctx, panicky{m}, tty, tty) }()
+	// The output is the terminal behind a plain writer: bubbletea then
+	// starts no goroutine of its own on it (window size) that could
+	// outlive the program and race with the test closing the terminal.
+	go func() { done <- runProgram(ctx, panicky{m}, tty, writerOnly{tty}) }()
 	<-shown
 	if _, err := ptmx.WriteString("!"); err != nil {
 		t.Fatal(err)
@@ -89,3 +93,8 @@ func TestTerminalRestoredAfterInternalError(t *testing.T) {
 		t.Errorf("the normal screen and the cursor were not given back: %q", s[max(len(s)-200, 0):])
 	}
 }
+
+// writerOnly hides everything of a writer but Write.
+type writerOnly struct{ w io.Writer }
+
+func (w writerOnly) Write(b []byte) (int, error) { return w.w.Write(b) }
