@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -275,8 +277,14 @@ func (x *exerciseState) view(m *Model) (string, string, []string, []key.Binding)
 	} else {
 		lines := m.wb.Highlight(strings.TrimRight(src, "\n"))
 		digits := len(fmt.Sprint(len(lines)))
+		marked := x.markedLines()
 		for i, l := range lines {
-			add(st.dim.Render(fmt.Sprintf("%*d │ ", digits, i+1)) + strings.ReplaceAll(l, "\t", "    "))
+			num := st.dim.Render(fmt.Sprintf("%*d │ ", digits, i+1))
+			if marked[i+1] {
+				// A line the verdict names.
+				num = st.fail.Render(fmt.Sprintf("%*d ▶ ", digits, i+1))
+			}
+			add(num + strings.ReplaceAll(l, "\t", "    "))
 		}
 	}
 	h := max(m.height-3, 1)
@@ -327,6 +335,23 @@ func (x *exerciseState) layTask(m *Model) []string {
 	}
 	for len(out) > 0 && strings.TrimSpace(stripANSI(out[len(out)-1])) == "" {
 		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// markedLines are the lines of the learner's file that the verdict names
+// ("main.go:11: ..." in its message or detail).
+func (x *exerciseState) markedLines() map[int]bool {
+	out := map[int]bool{}
+	if x.verdict == nil || x.verdict.Pass {
+		return out
+	}
+	name := regexp.QuoteMeta(filepath.Base(x.ex.File))
+	re := regexp.MustCompile(`(?:^|[\s/])` + name + `:(\d+)`)
+	for _, m := range re.FindAllStringSubmatch(x.verdict.Message+"\n"+x.verdict.Detail, -1) {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			out[n] = true
+		}
 	}
 	return out
 }

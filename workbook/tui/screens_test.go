@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ppworkbook/workbook/workbook/learn"
 )
 
 // TestReaderSearchAndContents: / finds text (n and N go on, wrapping
@@ -151,5 +152,22 @@ func TestKeysTogether(t *testing.T) {
 	d.press("hh")
 	if d.m.exercise.hints != 2 {
 		t.Errorf("%d hints after \"hh\", want 2", d.m.exercise.hints)
+	}
+}
+
+// TestMarkedLines: the lines of the learner's file that the verdict names
+// are marked in the file shown.
+func TestMarkedLines(t *testing.T) {
+	x := &exerciseState{ex: learn.Exercise{File: "/w/01-hello/greet/main.go"}}
+	x.verdict = &learn.Verdict{Status: "fail",
+		Message: `work/01-hello/greet/main.go:7: "greet" does not build: undefined: x`,
+		Detail:  "work/01-hello/greet/main.go:9:2: undefined: y\nnotmain.go:3: other\nmain.go:12: z"}
+	got := x.markedLines()
+	if len(got) != 3 || !got[7] || !got[9] || !got[12] {
+		t.Errorf("marked lines %v, want 7, 9 and 12", got)
+	}
+	x.verdict.Pass = true
+	if len(x.markedLines()) != 0 {
+		t.Error("lines marked after a pass")
 	}
 }
