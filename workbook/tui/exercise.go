@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +21,8 @@ type exerciseState struct {
 	ex       learn.Exercise
 	lesson   learn.Lesson
 	verdict  *learn.Verdict
-	checking int // the check under way, 0 when none
+	checking int                // the check under way, 0 when none
+	cancel   context.CancelFunc // stops the check under way
 	err      error
 	hints    int // hints revealed (remembered in progress)
 	done     bool
@@ -35,6 +37,7 @@ type exerciseState struct {
 // openExercise shows exercise id, writing the exercises into the work
 // directory first when they are not there (init never overwrites).
 func (m *Model) openExercise(id string) tea.Cmd {
+	m.stopWork()
 	e, err := m.wb.Exercise(id)
 	if err != nil {
 		m.status = err.Error()
@@ -75,12 +78,23 @@ type checkedMsg struct {
 
 // start checks the learner's file; a check under way is superseded.
 func (x *exerciseState) start(m *Model) tea.Cmd {
+	x.stop()
 	m.seq++
-	seq, ctx, wb, id := m.seq, m.ctx, m.wb, x.ex.ID
-	x.checking = seq
+	ctx, cancel := context.WithCancel(m.ctx)
+	seq, wb, id := m.seq, m.wb, x.ex.ID
+	x.checking, x.cancel = seq, cancel
 	return func() tea.Msg {
 		v, err := wb.Check(ctx, id)
 		return checkedMsg{seq: seq, id: id, v: v, err: err}
+	}
+}
+
+// stop cancels the check under way, if any: a newer save replaces it, or
+// the learner left the exercise.
+func (x *exerciseState) stop() {
+	if x.cancel != nil {
+		x.cancel()
+		x.cancel = nil
 	}
 }
 
@@ -89,6 +103,7 @@ func (x *exerciseState) checked(m *Model, msg checkedMsg) tea.Cmd {
 		return nil
 	}
 	x.checking = 0
+	x.stop()
 	x.err = msg.err
 	if msg.err == nil {
 		v := msg.v
@@ -142,6 +157,7 @@ func (x *exerciseState) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		return x.start(m)
 	case key.Matches(k, m.keys.Lesson):
 		m.remember()
+		x.stop()
 		return m.openReader(x.ex.Lesson, x.ex.MDLine)
 	case key.Matches(k, m.keys.Next):
 		if !x.done {

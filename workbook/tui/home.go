@@ -119,6 +119,7 @@ func (m *Model) continueWork() tea.Cmd {
 // goHome shows the home screen again, with fresh progress.
 func (m *Model) goHome() {
 	m.remember()
+	m.stopWork()
 	m.loadHome()
 	m.screen = screenHome
 }
@@ -192,4 +193,14 @@ func (m *Model) homeView() (string, string, []string, []key.Binding) {
 		body = append(body, "", st.fail.Render("Progress: "+m.home.err.Error()))
 	}
 	return m.wb.Title(), "", body, []key.Binding{m.keys.Open, m.keys.Continue}
+}
+
+// stopWork cancels the check or run of the screen being left.
+func (m *Model) stopWork() {
+	if m.exercise != nil {
+		m.exercise.stop()
+	}
+	if m.play != nil {
+		m.play.stop()
+	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -21,12 +22,14 @@ type playState struct {
 	verdict *learn.Verdict
 	err     error
 	running int
+	cancel  context.CancelFunc // stops the run under way
 	top     int
 }
 
 // openPlayground copies example program of lesson l into the playground
 // (keeping a copy already there) and runs it.
 func (m *Model) openPlayground(l learn.Lesson, program string) tea.Cmd {
+	m.stopWork()
 	file, err := m.wb.Try(l.Num, program)
 	if err != nil {
 		m.status = err.Error()
@@ -56,12 +59,22 @@ type playedMsg struct {
 }
 
 func (p *playState) start(m *Model) tea.Cmd {
+	p.stop()
 	m.seq++
-	seq, ctx, wb, num, name := m.seq, m.ctx, m.wb, p.lesson.Num, p.program
-	p.running = seq
+	ctx, cancel := context.WithCancel(m.ctx)
+	seq, wb, num, name := m.seq, m.wb, p.lesson.Num, p.program
+	p.running, p.cancel = seq, cancel
 	return func() tea.Msg {
 		v, err := wb.RunTry(ctx, num, name)
 		return playedMsg{seq: seq, v: v, err: err}
+	}
+}
+
+// stop cancels the run under way, if any.
+func (p *playState) stop() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
 	}
 }
 
@@ -70,6 +83,7 @@ func (p *playState) played(_ *Model, msg playedMsg) {
 		return
 	}
 	p.running = 0
+	p.stop()
 	p.err = msg.err
 	if msg.err == nil {
 		v := msg.v
@@ -87,6 +101,7 @@ func (p *playState) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		return p.start(m)
 	case key.Matches(k, m.keys.Lesson):
 		m.remember()
+		p.stop()
 		return m.openReader(p.lesson.Num, p.mdLine)
 	case key.Matches(k, m.keys.Down):
 		p.top++

@@ -1,12 +1,17 @@
 package tui
 
 import (
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/learn"
 )
 
@@ -169,5 +174,58 @@ func TestMarkedLines(t *testing.T) {
 	x.verdict.Pass = true
 	if len(x.markedLines()) != 0 {
 		t.Error("lines marked after a pass")
+	}
+}
+
+// blockingChecker blocks every check until its context is done, and says
+// so.
+type blockingChecker struct{ started, cancelled chan string }
+
+func (b blockingChecker) Check(ctx context.Context, p *lessons.Program, _ lessons.Settings, _ io.Writer) (check.Result, error) {
+	b.started <- p.Name
+	<-ctx.Done()
+	b.cancelled <- p.Name
+	return check.Result{}, ctx.Err()
+}
+
+// TestCheckCancelled: a check still running when the file is checked
+// again, or when the learner leaves the exercise, is stopped.
+func TestCheckCancelled(t *testing.T) {
+	setup(t, false)
+	lessonsDir := filepath.Join(filepath.Dir(goldenDir(t)), "lessons")
+	b := blockingChecker{started: make(chan string, 4), cancelled: make(chan string, 4)}
+	wb, err := learn.Open(context.Background(), learn.Config{
+		Lessons: os.DirFS(lessonsDir), Dir: "work", Checker: b,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(wb.Close)
+	d := newDriver(t, wb, 80, 24)
+	// received waits, handling the interface's messages meanwhile, until
+	// ch says something.
+	received := func(what string, ch chan string) {
+		t.Helper()
+		deadline := time.After(20 * time.Second)
+		for {
+			select {
+			case <-ch:
+				return
+			case msg := <-d.msgs:
+				d.send(msg)
+			case <-deadline:
+				t.Fatalf("waiting for %s: it never happened", what)
+			}
+		}
+	}
+	d.press("enter", "e")
+	received("the first check", b.started)
+	d.press("r") // checked again: the first is stopped
+	received("the first check stopped", b.cancelled)
+	received("the second check", b.started)
+	d.press("esc") // leaving: the second is stopped
+	received("the second check stopped", b.cancelled)
+	if d.m.exercise.checking != 0 && d.m.exercise.cancel != nil {
+		t.Error("the exercise still holds a running check")
 	}
 }
