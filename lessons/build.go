@@ -63,6 +63,7 @@ type exBuilder struct {
 type builder struct {
 	file     string
 	fences   []*fence
+	paras    []para
 	sections []Section
 	parents  []int // parents[i]: the section holding section i, or -1
 	lastLine int
@@ -75,6 +76,9 @@ type builder struct {
 	exByName  map[string]*exBuilder
 	helpers   map[string][]*unit // inferred declaration units by the names they declare, which programs may share
 	unitOf    map[*fence]*unit
+	// failFences are the fences that show a program failing: they are
+	// not its expected output.
+	failFences map[*fence]bool
 }
 
 func (b *builder) errorf(line int, format string, args ...any) error {
@@ -780,6 +784,9 @@ func (b *builder) attach() error {
 		default:
 			continue
 		}
+		if b.failFences[f] {
+			continue
+		}
 		what := map[fenceKind]string{kindOutput: "output", kindInput: "input", kindHint: "hint"}[f.kind]
 		var pb *progBuilder
 		var ex *exBuilder
@@ -939,6 +946,11 @@ func (b *builder) assembleInferred(pb *progBuilder) (string, SourceMap, *Output,
 	}
 	// A misspelt name is the document's mistake: the compiler reports it.
 	_, names = splitTypos(src, names)
+	if f := pb.target.expect.Fails; f != nil && f.Kind == FailsBuild {
+		// The page shows it failing to build: what it lacks may be
+		// just what the compiler complains about.
+		names, pkgs = nil, nil
+	}
 	var why []string
 	if len(unavailable) > 0 {
 		why = append(why, fmt.Sprintf("imports %s, which is neither in the standard library nor in golang.org/x/sys", strings.Join(unavailable, ", ")))

@@ -153,6 +153,10 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 		return fail(FailEngine, here, "could not be run (%s): %s", eng, oneLine(msg))
 	}
 
+	if p.Expect.Fails != nil {
+		return checkFails(p, v, pal)
+	}
+
 	// Build.
 	if p.Mode == lessons.ModeCompileFail {
 		if v.End != engine.BuildFailed {
