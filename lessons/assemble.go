@@ -419,23 +419,30 @@ func keptPieces(lines []string, drop []bool, first int, inserts map[int]string) 
 
 // replaced returns, for each unit of a program, the declarations a later
 // unit of the program declares again (an "improved version"): they are
-// cut from the program, so that the last version wins.
+// cut from the program, so that the last version wins. A grouped
+// declaration (const ( A = iota; B )) is cut when a later unit declares
+// every name it declares.
 func replaced(units []*unit) map[*unit][]decl {
-	type at struct {
-		u *unit
-		d decl
-	}
-	latest := map[string]at{}
 	cuts := map[*unit][]decl{}
-	for _, u := range units {
+	later := map[string]bool{} // names declared by the units after
+	for i := len(units) - 1; i >= 0; i-- {
+		u := units[i]
 		if u.kind == unitStmts {
 			continue
 		}
 		for _, d := range u.decls {
-			if prev, ok := latest[d.key]; ok && prev.u != u {
-				cuts[prev.u] = append(cuts[prev.u], prev.d)
+			all := true
+			for _, k := range d.keys {
+				all = all && later[k]
 			}
-			latest[d.key] = at{u, d}
+			if all {
+				cuts[u] = append(cuts[u], d)
+			}
+		}
+		for _, d := range u.decls {
+			for _, k := range d.keys {
+				later[k] = true
+			}
 		}
 	}
 	return cuts

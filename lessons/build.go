@@ -23,6 +23,7 @@ type progBuilder struct {
 	inferred   bool            // made by inference: may be skipped when incomplete
 	fragment   bool            // made of fragments: skipped
 	skipReason string          // why the program is skipped
+	note       string          // why it is built but not run
 	shared     map[*fence]bool // helpers borrowed from another program
 }
 
@@ -304,7 +305,9 @@ func (b *builder) infer(blocks []*fence) error {
 		}
 		sec := b.innermost(h.line())
 		pb := orphans[sec]
-		if pb == nil {
+		if pb == nil || redeclares(membersOf(progOf, pb), h) {
+			// Alternatives ("Bad", "Good") declaring the same
+			// names are separate programs.
 			pb = &progBuilder{target: &target{}, emptyMain: true, orphan: true, inferred: true}
 			orphans[sec] = pb
 			newProgs = append(newProgs, pb)
@@ -338,6 +341,28 @@ func (b *builder) infer(blocks []*fence) error {
 	}
 	b.progs = append(b.progs, newProgs...)
 	return nil
+}
+
+// redeclares reports whether the declarations unit h declares a name (a
+// function, a method, a type, a variable or a constant) that one of units
+// declares too.
+func redeclares(units []*unit, h *unit) bool {
+	have := map[string]bool{}
+	for _, u := range units {
+		for _, d := range u.decls {
+			for _, k := range d.keys {
+				have[k] = true
+			}
+		}
+	}
+	for _, d := range h.decls {
+		for _, k := range d.keys {
+			if have[k] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // continued returns the latest statements program that defines a name the
@@ -451,6 +476,11 @@ func (b *builder) userFor(h *unit, users map[string][]*unit) *unit {
 		var before, after *unit
 		for _, r := range cands {
 			if r.mainLine < lo || r.mainLine > hi {
+				continue
+			}
+			if redeclares([]*unit{r}, h) {
+				// A complete program declares what it calls: a
+				// later version of it does not change the program.
 				continue
 			}
 			if r.mainLine < line {
@@ -885,6 +915,16 @@ func (b *builder) finish(doc *Document) error {
 			Role:     pb.role,
 
 			SkipReason: pb.skipReason,
+			Note:       pb.note,
+			Inferred:   pb.inferred,
+		}
+		if pb.inferred {
+			for _, u := range pb.units {
+				if u.elision > 0 {
+					pb.prog.BuildExcuse = fmt.Sprintf("the snippet at line %d elides code with a comment", u.elision)
+					break
+				}
+			}
 		}
 	}
 	for _, pb := range b.progs {

@@ -198,6 +198,9 @@ type Program struct {
 	// comment. Such a program that does not build is skipped with this
 	// reason instead of failing.
 	BuildExcuse string
+	// Inferred is true for a program inference made (no program= or
+	// exercise= on its blocks).
+	Inferred bool
 }
 
 // Role is the part a program plays in an exercise.

@@ -34,6 +34,7 @@ type unit struct {
 	declared []string        // statements: names a top-level var, const or type declares
 	decls    []decl          // declarations that a later one can replace
 	fragment string          // why it cannot be completed; "" when it can
+	elision  int             // the Markdown line of a "// ..." comment standing for code, or 0
 }
 
 func (u *unit) root() bool { return u.kind != unitDecls && u.kind != unitFileHelper }
@@ -82,10 +83,10 @@ func braceBalance(code string) int {
 	var s scanner.Scanner
 	fset := token.NewFileSet()
 	src := []byte(code)
-	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
+	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) {}, scanner.ScanComments)
 	n := 0
 	for {
-		_, tok, _ := s.Scan()
+		_, tok, lit := s.Scan()
 		switch tok {
 		case token.EOF:
 			return n
@@ -93,6 +94,16 @@ func braceBalance(code string) int {
 			n++
 		case token.RBRACE:
 			n--
+		case token.COMMENT:
+			// "func f() error { // ... }": the comment stands for the
+			// body, and the brace it swallows closes it.
+			if strings.HasPrefix(lit, "//") && elisionComment(lit) {
+				t := strings.TrimRight(lit, " \t")
+				for strings.HasSuffix(t, "}") {
+					n--
+					t = strings.TrimRight(t[:len(t)-1], " \t")
+				}
+			}
 		}
 	}
 }

@@ -241,6 +241,9 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 			status = 2
 		}
 	}
+	if s := verify.SkipSummary(results); s != "" {
+		fmt.Fprintln(summaryTo, s)
+	}
 	fmt.Fprintln(summaryTo, counts)
 	if ctx.Err() != nil && status == 0 {
 		status = 1

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
 )
 
@@ -33,13 +34,17 @@ func WriteLine(w io.Writer, r Result, pal check.Palette) {
 	where := fmt.Sprintf("%s:%d %s", p.File, p.Line, p.Name)
 	switch r.Status {
 	case Skip:
-		if why := p.SkipReason; why != "" && why != "skip=true" {
+		if why := r.SkipWhy(); why != "skip=true" {
 			where += " " + pal.Faint.Sprintf("(%s)", why)
 		}
 		fmt.Fprintf(w, "%s %s\n", pal.Yellow.Sprint("SKIP"), where)
 		return
 	case Pass:
-		fmt.Fprintf(w, "%s %s %s\n", pal.Green.Sprint("PASS"), where, pal.Faint.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration)))
+		note := ""
+		if p.Mode == lessons.ModeCompile && p.Note != "" {
+			note = ": " + p.Note
+		}
+		fmt.Fprintf(w, "%s %s %s\n", pal.Green.Sprint("PASS"), where, pal.Faint.Sprintf("(%s, %dms%s)", r.engineLabel(), ms(r.Duration), note))
 		return
 	}
 	fmt.Fprintf(w, "%s %s %s\n", pal.Red.Sprint("FAIL"), where, pal.Faint.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration)))

@@ -57,6 +57,21 @@ type Result struct {
 	// Runs is how many times the program ran (with Options.Count) and
 	// FailedRuns how many of those runs failed.
 	Runs, FailedRuns int
+	// Why, for a program skipped after it was tried (an inferred program
+	// that elides code and does not build), says why; the program's own
+	// SkipReason otherwise.
+	Why string
+}
+
+// SkipWhy is the one-line reason of a skipped result.
+func (r Result) SkipWhy() string {
+	if r.Why != "" {
+		return r.Why
+	}
+	if why := r.Item.Program.SkipReason; why != "" {
+		return why
+	}
+	return "skip=true"
 }
 
 // Options configure Run.
@@ -382,6 +397,10 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		})
 	}
 	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)})
+	if why := buildExcuse(p, v); why != "" && !c.Pass {
+		return Result{Item: it, Engine: v.Engine, Status: Skip, Why: why, Duration: v.Duration,
+			Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
+	}
 	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed
