@@ -39,6 +39,17 @@ func (u *unit) code() string {
 	return b.String()
 }
 
+// mdLine returns the Markdown line of a byte offset in the unit's code.
+func (u *unit) mdLine(off int) int {
+	for _, f := range u.blocks {
+		if off < len(f.Code) || f == u.blocks[len(u.blocks)-1] {
+			return f.BodyLine + strings.Count(f.Code[:max(0, min(off, len(f.Code)))], "\n")
+		}
+		off -= len(f.Code)
+	}
+	return u.line()
+}
+
 // analyze fills the unit's names, references, top-level definitions,
 // free names, declarations and, for snippets that cannot be completed,
 // why they are fragments.
@@ -73,7 +84,7 @@ func (u *unit) analyze() {
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
 			if elisionComment(c.Text) && u.elision == 0 {
-				u.elision = u.line() + fset.Position(c.Pos()).Line - strings.Count(prefix, "\n") - 1
+				u.elision = u.mdLine(fset.Position(c.Pos()).Offset - len(prefix))
 			}
 		}
 	}

@@ -116,6 +116,7 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 		}
 	}
 	cuts := replaced(pb.units)
+	seenImports := map[string]bool{} // "name \"path\"" of the hoisted imports
 	blockPieces := func(u *unit) []piece {
 		var out []piece
 		off := 0
@@ -140,10 +141,17 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 			start := 0
 			if i == 0 && u.kind == unitFileHelper {
 				// Drop the package clause (blanked, so that the
-				// imports after it can be found).
+				// imports after it can be found), and the build
+				// constraints before it, which only a file's head
+				// may hold.
 				if first, last, ok := packageLines(code); ok {
 					for l := first; l <= last; l++ {
 						drop[l] = true
+					}
+					for l := 0; l < first; l++ {
+						if t := strings.TrimSpace(lines[l]); strings.HasPrefix(t, "//go:build") || strings.HasPrefix(t, "// +build") {
+							drop[l] = true
+						}
 					}
 					code = strings.Repeat("\n", last+1) + strings.Join(lines[last+1:], "")
 				}
@@ -159,7 +167,22 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 							drop[l] = true
 						}
 					} else {
-						hoisted = append(hoisted, keptPieces(lines[:k], drop[:k], f.BodyLine, nil)...)
+						// The same import in two stitched
+						// snippets is imported once.
+						specs := importSpecs(imp)
+						var fresh []string
+						for _, sp := range specs {
+							if !seenImports[sp] {
+								fresh = append(fresh, sp)
+							}
+							seenImports[sp] = true
+						}
+						switch {
+						case len(fresh) == len(specs):
+							hoisted = append(hoisted, keptPieces(lines[:k], drop[:k], f.BodyLine, nil)...)
+						case len(fresh) > 0:
+							hoisted = append(hoisted, piece{line: f.BodyLine, text: "import (\n\t" + strings.Join(fresh, "\n\t") + "\n)\n"})
+						}
 						start = k
 					}
 				}
@@ -226,6 +249,24 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 		}
 	}
 	return src, m, wrapped
+}
+
+// importSpecs returns the import specs of import declarations, each as
+// written (`"fmt"`, `str "strings"`).
+func importSpecs(imports string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", pkgMain+imports, parser.ImportsOnly|parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, sp := range f.Imports {
+		s := sp.Path.Value
+		if sp.Name != nil {
+			s = sp.Name.Name + " " + s
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // packageLines returns the 0-based lines of code that hold its package

@@ -129,6 +129,7 @@ func (b *builder) group() error {
 			inferred = append(inferred, f)
 		}
 	}
+	inferred = b.splitAll(inferred)
 	for _, pb := range b.progs {
 		pb.units = splitUnits(pb.blocks)
 		b.byName[pb.name] = pb
@@ -904,6 +905,7 @@ func (b *builder) finish(doc *Document) error {
 			}
 			t.expect.Stdout, t.stdoutFromGo = out, true
 		}
+		b.surroundings(pb, src)
 		pb.prog = &Program{
 			File:     b.file,
 			Line:     pb.line(),
@@ -1009,9 +1011,48 @@ func (b *builder) assembleInferred(pb *progBuilder) (string, SourceMap, *Output,
 }
 
 func blocksOf(fs []*fence) []Block {
-	out := make([]Block, len(fs))
-	for i, f := range fs {
-		out[i] = f.Block
+	out := make([]Block, 0, len(fs))
+	var last *fence
+	for _, f := range fs {
+		if f.whole != nil {
+			// A block split into declarations and statements is
+			// listed once, as written.
+			if f.whole == last {
+				continue
+			}
+			last = f.whole
+			out = append(out, f.whole.Block)
+			continue
+		}
+		last = nil
+		out = append(out, f.Block)
 	}
+	return out
+}
+
+// splitAll splits the inferred blocks that mix declarations and
+// statements (see splitMixed), in inferred and in the document's fences.
+func (b *builder) splitAll(inferred []*fence) []*fence {
+	parts := map[*fence][]*fence{}
+	var out []*fence
+	for _, f := range inferred {
+		p := splitMixed(f)
+		if len(p) > 1 {
+			parts[f] = p
+		}
+		out = append(out, p...)
+	}
+	if len(parts) == 0 {
+		return inferred
+	}
+	var all []*fence
+	for _, f := range b.fences {
+		if p, ok := parts[f]; ok {
+			all = append(all, p...)
+			continue
+		}
+		all = append(all, f)
+	}
+	b.fences = all
 	return out
 }

@@ -39,6 +39,7 @@ type fence struct {
 	unordered bool   // match="unordered wildcard|regexp"
 	requires  []string
 	settings  []setting // program-level keys, validated
+	whole     *fence    // for a part of a block split by splitMixed: the block
 }
 
 // setting is one program-level key written on a Go block.

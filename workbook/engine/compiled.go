@@ -133,6 +133,9 @@ func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key s
 	cmd := exec.CommandContext(ctx, c.tc.path, "build", "-o", tmp, ".")
 	cmd.Dir = mod
 	cmd.Env = buildEnv()
+	if UsesCgo(p.Source) {
+		cmd.Env = withCgo(cmd.Env)
+	}
 	c.builds.Add(1)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

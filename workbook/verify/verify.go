@@ -374,6 +374,10 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		}
 		return Result{Item: it, Status: Skip, Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
 	}
+	if engine.UsesCgo(p.Source) && !engine.HasCCompiler() {
+		why := `it imports "C": cgo needs a C compiler, and none was found`
+		return Result{Item: it, Status: Skip, Why: why, Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
+	}
 	start := time.Now()
 	var v *engine.Verdict
 	err := ctx.Err()
