@@ -166,6 +166,9 @@ func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, s
 	case *ast.FuncDecl:
 		doc = d.Doc
 		name := d.Name.Name
+		if d.Recv == nil && testFunc(d) {
+			u.tests = true
+		}
 		if d.Body == nil && u.fragment == "" {
 			u.fragment = fmt.Sprintf("declares %s without a body (a signature to read)", name)
 		}
@@ -210,6 +213,32 @@ func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, s
 		return
 	}
 	u.decls = append(u.decls, decl{keys: keys, start: start, end: end})
+}
+
+// testFunc reports whether fn is a test, a benchmark or a fuzz target:
+// TestXxx(t *testing.T), BenchmarkXxx(b *testing.B), FuzzXxx(f *testing.F).
+func testFunc(fn *ast.FuncDecl) bool {
+	want := ""
+	switch n := fn.Name.Name; {
+	case strings.HasPrefix(n, "Test"):
+		want = "T"
+	case strings.HasPrefix(n, "Benchmark"):
+		want = "B"
+	case strings.HasPrefix(n, "Fuzz"):
+		want = "F"
+	default:
+		return false
+	}
+	ps := fn.Type.Params.List
+	if len(ps) != 1 || len(ps[0].Names) > 1 {
+		return false
+	}
+	star, ok := ps[0].Type.(*ast.StarExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := star.X.(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == want
 }
 
 // recvType returns the base type name of a method receiver.

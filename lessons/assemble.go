@@ -539,7 +539,7 @@ func (pb *progBuilder) examples() []string {
 	}
 	var names []string
 	for _, u := range pb.units {
-		if u.kind != unitStmts {
+		if u.kind != unitStmts && !u.tests {
 			names = append(names, exampleNames(u.code())...)
 		}
 	}

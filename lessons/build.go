@@ -290,6 +290,16 @@ func (b *builder) infer(blocks []*fence) error {
 			}
 		}
 	}
+	// Tests join the program that declares what they test (the package
+	// of their file's clause, else a name they use), the nearest before
+	// them, else after.
+	for _, h := range helpers {
+		if progOf[h] == nil && h.tests {
+			if pb := b.testTarget(h, newProgs, progOf); pb != nil {
+				use(pb, h)
+			}
+		}
+	}
 	// ... else, when they declare nothing anyone uses, a compile-only
 	// program of their own; helpers that declare no name (imports,
 	// init) go to the nearest main.
@@ -306,7 +316,7 @@ func (b *builder) infer(blocks []*fence) error {
 		}
 		sec := b.innermost(h.line())
 		pb := orphans[sec]
-		if pb == nil || redeclares(membersOf(progOf, pb), h) {
+		if pb == nil || redeclares(membersOf(progOf, pb), h) || (h.tests && !hasTests(membersOf(progOf, pb))) {
 			// Alternatives ("Bad", "Good") declaring the same
 			// names are separate programs.
 			pb = &progBuilder{target: &target{}, emptyMain: true, orphan: true, inferred: true}
@@ -818,6 +828,11 @@ func (b *builder) attach() error {
 		if b.failFences[f] {
 			continue
 		}
+		if f.kind == kindOutput && f.program == "" && f.exercise == "" && above != nil && !f.explicitStream() {
+			if pb := b.byFence[above]; pb != nil && pb.inferred && hasTests(pb.units) && goTestTranscript(f.Code) {
+				continue // what go test printed, not the program's output
+			}
+		}
 		what := map[fenceKind]string{kindOutput: "output", kindInput: "input", kindHint: "hint"}[f.kind]
 		var pb *progBuilder
 		var ex *exBuilder
@@ -894,6 +909,12 @@ func (b *builder) attach() error {
 // finish assembles every program and fills the document.
 func (b *builder) finish(doc *Document) error {
 	for _, pb := range b.progs {
+		if pb.inferred && !pb.fragment && hasTests(pb.units) {
+			if err := b.finishTests(pb); err != nil {
+				return err
+			}
+			continue
+		}
 		src, m, out, err := b.assembleInferred(pb)
 		if err != nil {
 			return err
@@ -920,6 +941,7 @@ func (b *builder) finish(doc *Document) error {
 			Note:       pb.note,
 			Inferred:   pb.inferred,
 		}
+		b.packageOnly(pb)
 		if pb.inferred {
 			for _, u := range pb.units {
 				if u.elision > 0 {

@@ -193,6 +193,9 @@ type Program struct {
 	Tests string
 	// TestsMap maps the lines of Tests back to the Markdown.
 	TestsMap SourceMap
+	// ImportPath is the package's import path, as the tests import it
+	// ("example.com/shapes" in a shapes_test file); "" for a default.
+	ImportPath string
 	// BuildExcuse, when not empty, is why a failure to build is the
 	// inference's and not the document's: code elided with a "// ..."
 	// comment. Such a program that does not build is skipped with this

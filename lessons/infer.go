@@ -35,9 +35,21 @@ type unit struct {
 	decls    []decl          // declarations that a later one can replace
 	fragment string          // why it cannot be completed; "" when it can
 	elision  int             // the Markdown line of a "// ..." comment standing for code, or 0
+	tests    bool            // declares Test, Benchmark or Fuzz functions: run with go test
+	pkg      string          // whole files: the package clause's name
 }
 
-func (u *unit) root() bool { return u.kind != unitDecls && u.kind != unitFileHelper }
+func (u *unit) root() bool {
+	switch u.kind {
+	case unitStmts, unitMain:
+		return true
+	case unitFile:
+		// A file of package main has main; another package's file
+		// is a root unless it only holds tests.
+		return u.pkg == "main" || !u.tests
+	}
+	return false
+}
 
 func (u *unit) line() int { return u.blocks[0].Line }
 
@@ -143,6 +155,9 @@ func (u *unit) classify() {
 		// A file without func main (worker.go next to main.go) holds
 		// helpers; its package clause is dropped when it is stitched.
 		f, err := parser.ParseFile(token.NewFileSet(), "", code, parser.SkipObjectResolution)
+		if err == nil {
+			u.pkg = f.Name.Name
+		}
 		if err == nil && f.Name.Name == "main" {
 			u.kind = unitFileHelper
 			for _, d := range f.Decls {

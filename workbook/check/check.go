@@ -58,6 +58,9 @@ type Result struct {
 	Failure Failure // when !Pass
 	Reason  string  // one-paragraph human message, starting with file.md:line
 	Detail  string  // longer text for a person (diff, both outputs), may hold colour when Colour was set
+	// Summary, for a pass, says what ran when it is more than the
+	// program ("3 tests passed").
+	Summary string
 	// Engine is the engine whose run gave this result: under
 	// engine="both", the second one when it is the run that failed.
 	Engine string
@@ -155,6 +158,11 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 
 	if p.Expect.Fails != nil {
 		return checkFails(p, v, pal)
+	}
+	if p.Tests != "" {
+		if r, ok := checkTests(p, v, pal); ok {
+			return r
+		}
 	}
 
 	// Build.

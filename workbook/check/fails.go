@@ -177,3 +177,45 @@ func words(s string) []string {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
 	})
 }
+
+// checkTests checks a program whose tests ran with go test: it passes
+// when they pass, saying how many ran; a failing test fails it with the
+// tests that failed.
+func checkTests(p *lessons.Program, v *engine.Verdict, pal Palette) (Result, bool) {
+	if v.End != engine.Exited {
+		return Result{}, false
+	}
+	here := at(p.File, p.Line)
+	out := string(v.Stdout)
+	var passed, failed []string
+	benchmarks := 0
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, "--- PASS: "):
+			passed = append(passed, strings.Fields(l)[2])
+		case strings.HasPrefix(l, "--- FAIL: "):
+			failed = append(failed, strings.Fields(l)[2])
+		case strings.HasPrefix(l, "Benchmark") && strings.Contains(l, "ns/op"):
+			benchmarks++
+		}
+	}
+	if v.ExitCode == 0 {
+		what := plural(len(passed), "test") + " passed"
+		if benchmarks > 0 {
+			what += ", " + plural(benchmarks, "benchmark") + " ran"
+		}
+		return Result{Pass: true, Summary: what, Reason: fmt.Sprintf("%s: %q passed: %s (%s)", here, p.Name, what, engineName(v))}, true
+	}
+	why := "its tests fail"
+	if len(failed) > 0 {
+		why = "its tests fail: " + strings.Join(failed, ", ")
+	}
+	return Result{Failure: FailExit, Reason: fmt.Sprintf("%s: %q %s (%s)", here, p.Name, why, engineName(v)), Detail: outputs(v, pal)}, true
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

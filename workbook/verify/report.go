@@ -44,6 +44,9 @@ func WriteLine(w io.Writer, r Result, pal check.Palette) {
 		if p.Mode == lessons.ModeCompile && p.Note != "" {
 			note = ": " + p.Note
 		}
+		if r.Summary != "" {
+			note = ": " + r.Summary
+		}
 		fmt.Fprintf(w, "%s %s %s\n", pal.Green.Sprint("PASS"), where, pal.Faint.Sprintf("(%s, %dms%s)", r.engineLabel(), ms(r.Duration), note))
 		return
 	}

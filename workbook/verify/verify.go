@@ -57,6 +57,9 @@ type Result struct {
 	// Runs is how many times the program ran (with Options.Count) and
 	// FailedRuns how many of those runs failed.
 	Runs, FailedRuns int
+	// Summary, for a pass, says what ran when it is more than the
+	// program ("3 tests passed").
+	Summary string
 	// Why, for a program skipped after it was tried (an inferred program
 	// that elides code and does not build), says why; the program's own
 	// SkipReason otherwise.
@@ -405,7 +408,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		return Result{Item: it, Engine: v.Engine, Status: Skip, Why: why, Duration: v.Duration,
 			Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
 	}
-	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
+	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration, Summary: c.Summary}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed
 	}
