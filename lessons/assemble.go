@@ -72,6 +72,9 @@ func splitImports(code string) (imports, rest string) {
 func (b *builder) assemble(pb *progBuilder) (string, SourceMap, *Output, error) {
 	src, m, wrapped := b.assembleWith(pb, nil)
 	_, authorMode := pb.target.settings["mode"]
+	if f := pb.target.expect.Fails; f != nil && f.Kind == FailsBuild {
+		authorMode = true // the page shows the compiler's complaint: keep what it complains about
+	}
 	inserts := map[int]string{}
 	if wrapped && !authorMode {
 		for line, names := range unusedVars(src, m) {

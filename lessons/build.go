@@ -290,40 +290,12 @@ func (b *builder) infer(blocks []*fence) error {
 			}
 		}
 	}
-	// Tests join the program that declares what they test (the package
-	// of their file's clause, else a name they use), the nearest before
-	// them, else after.
-	for _, h := range helpers {
-		if progOf[h] == nil && h.tests {
-			if pb := b.testTarget(h, newProgs, progOf); pb != nil {
-				use(pb, h)
-			}
-		}
-	}
 	// ... else, when they declare nothing anyone uses, a compile-only
 	// program of their own; helpers that declare no name (imports,
 	// init) go to the nearest main.
 	orphans := map[int]*progBuilder{} // by innermost section
-	for _, h := range helpers {
-		if progOf[h] != nil {
-			continue
-		}
-		if len(h.names) == 0 {
-			if r := b.rootFor(h, roots); r != nil {
-				use(progOf[r], h)
-				continue
-			}
-		}
-		sec := b.innermost(h.line())
-		pb := orphans[sec]
-		if pb == nil || redeclares(membersOf(progOf, pb), h) || (h.tests && !hasTests(membersOf(progOf, pb))) {
-			// Alternatives ("Bad", "Good") declaring the same
-			// names are separate programs.
-			pb = &progBuilder{target: &target{}, emptyMain: true, orphan: true, inferred: true}
-			orphans[sec] = pb
-			newProgs = append(newProgs, pb)
-		}
-		use(pb, h)
+	for pass := 0; pass < 2; pass++ {
+		b.placeOrphans(pass == 1, helpers, progOf, roots, orphans, use, &newProgs)
 	}
 	b.unitOf = map[*fence]*unit{}
 	for _, u := range units {

@@ -167,6 +167,9 @@ func (b *builder) finishTests(pb *progBuilder) error {
 	}
 	t := pb.target
 	t.expect.Stdout = nil
+	if _, ok := t.settings["mode"]; !ok && t.mode == ModeCompile {
+		t.mode = ModeRun // helpers with tests: the tests run
+	}
 	p := &Program{
 		File:     b.file,
 		Line:     pb.line(),
@@ -238,4 +241,39 @@ func goTestTranscript(text string) bool {
 		}
 	}
 	return false
+}
+
+// placeOrphans places the helpers no program uses, the tests (when tests
+// is true) or the others: a test joins the program declaring what it
+// tests (see testTarget); a helper declaring no name (imports, init)
+// joins the nearest main; the rest make a compile-only program of their
+// own per innermost section, alternatives that declare the same names
+// ("Bad", "Good") each their own.
+func (b *builder) placeOrphans(tests bool, helpers []*unit, progOf map[*unit]*progBuilder, roots []*unit,
+	orphans map[int]*progBuilder, use func(*progBuilder, *unit), newProgs *[]*progBuilder) {
+	for _, h := range helpers {
+		if progOf[h] != nil || h.tests != tests {
+			continue
+		}
+		if tests {
+			if pb := b.testTarget(h, *newProgs, progOf); pb != nil {
+				use(pb, h)
+				continue
+			}
+		}
+		if len(h.names) == 0 {
+			if r := b.rootFor(h, roots); r != nil {
+				use(progOf[r], h)
+				continue
+			}
+		}
+		sec := b.innermost(h.line())
+		pb := orphans[sec]
+		if pb == nil || redeclares(membersOf(progOf, pb), h) || (h.tests && !hasTests(membersOf(progOf, pb))) {
+			pb = &progBuilder{target: &target{}, emptyMain: true, orphan: true, inferred: true}
+			orphans[sec] = pb
+			*newProgs = append(*newProgs, pb)
+		}
+		use(pb, h)
+	}
 }

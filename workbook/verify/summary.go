@@ -24,7 +24,7 @@ func SkipKind(why string) string {
 		return "cgo"
 	case strings.Contains(why, "built only for"):
 		return "other platforms"
-	case strings.Contains(why, "package "):
+	case strings.HasPrefix(why, "package "):
 		return "packages"
 	case strings.HasPrefix(why, "incomplete"):
 		return "incomplete"
