@@ -337,6 +337,9 @@ func redeclares(units []*unit, h *unit) bool {
 				have[k] = true
 			}
 		}
+		for n := range u.defs {
+			have[n] = true // statements defining it for themselves
+		}
 	}
 	for _, d := range h.decls {
 		for _, k := range d.keys {

@@ -127,7 +127,7 @@ var (
 	// proseNot marks a sentence about another version of the code, or a
 	// hypothetical one.
 	proseNot = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:if|unless|when|otherwise|no longer|fix|fixes|fixed|avoid|avoids|prevent|prevents|instead|never|no compile|no compilation|without a panic|now)\b`)
+		return regexp.MustCompile(`(?i)\b(?:if|unless|when|otherwise|no longer|fix|fixes|fixed|avoid|avoids|prevent|prevents|instead|no compile|no compilation|without a panic|now)\b`)
 	})
 	sentenceEnd = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[.!?;]\s+`) })
 )
@@ -253,7 +253,8 @@ func (b *builder) shownFailures() error {
 			if p.Line <= f.closeLine || p.Line >= next {
 				continue
 			}
-			if !strings.HasSuffix(strings.TrimSpace(p.Text), ":") {
+			// Under the next heading, it is about what follows.
+			if b.innermost(p.Line) == b.innermost(f.Line) && !strings.HasSuffix(strings.TrimSpace(p.Text), ":") {
 				if kind, ok := proseFailure(p.Text); ok {
 					b.setFails(pb, kind, nil, p.Line)
 				}
@@ -263,14 +264,21 @@ func (b *builder) shownFailures() error {
 		if pb.target.expect.Fails != nil {
 			continue
 		}
-		// The last paragraph before it, when it introduces it.
+		// The last paragraph before it, when it introduces it: it
+		// ends with a colon, or it is not the one right after the
+		// block before (which is about that block), or a heading
+		// separates them.
 		var last *para
+		n := 0
 		for j := range b.paras {
 			if p := &b.paras[j]; p.Line > prev && p.Line < f.Line {
 				last = p
+				n++
 			}
 		}
-		if last != nil && first[pb] == f && strings.HasSuffix(strings.TrimSpace(last.Text), ":") {
+		intro := last != nil && (strings.HasSuffix(strings.TrimSpace(last.Text), ":") || n > 1 || i == 0 ||
+			b.innermost(last.Line) != b.innermost(gos[i-1].Line))
+		if intro && first[pb] == f {
 			if kind, ok := proseFailure(last.Text); ok {
 				b.setFails(pb, kind, nil, last.Line)
 			}

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Tests on the page (func TestArea(t *testing.T), benchmarks, fuzz
@@ -161,6 +163,18 @@ func ownImport(tests, pkg string) string {
 // package and its test file; it runs with go test, and a go test
 // transcript on the page is not its expected output.
 func (b *builder) finishTests(pb *progBuilder) error {
+	// Borrow the helpers of the page it needs (the function an
+	// alternative test tests).
+	for range 16 {
+		all, _, _, err := b.assemble(pb)
+		if err != nil {
+			return err
+		}
+		_, pkgs, names := missing(all)
+		if len(names)+len(pkgs) == 0 || !b.share(pb, append(names, pkgs...)) {
+			break
+		}
+	}
 	src, m, tests, tm, pkg, err := b.splitTests(pb)
 	if err != nil {
 		return err
@@ -256,7 +270,10 @@ func (b *builder) placeOrphans(tests bool, helpers []*unit, progOf map[*unit]*pr
 			continue
 		}
 		if tests {
-			if pb := b.testTarget(h, *newProgs, progOf); pb != nil {
+			// An alternative version of a test ("Good:" after
+			// "Bad:") is a program of its own, borrowing what it
+			// tests.
+			if pb := b.testTarget(h, *newProgs, progOf); pb != nil && !(redeclares(membersOf(progOf, pb), h) && b.labelled(h)) {
 				use(pb, h)
 				continue
 			}
@@ -276,4 +293,30 @@ func (b *builder) placeOrphans(tests bool, helpers []*unit, progOf map[*unit]*pr
 		}
 		use(pb, h)
 	}
+}
+
+// altLabel matches a short paragraph that labels the snippet after it as
+// one of several alternatives: "Bad:", "Good", "Don't:", "Do:", "Before:",
+// "After:", "Avoid:", "Prefer:".
+var altLabel = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:bad|good|don'?t|don’t|do|before|after|avoid|prefer|incorrect|correct|wrong|right|better|worse|instead)\b[^.]{0,40}:?$`)
+})
+
+// labelled reports whether the paragraph just before the unit (after the
+// Go block before it) labels it as an alternative.
+func (b *builder) labelled(u *unit) bool {
+	line := u.line()
+	prev := 0
+	for _, f := range b.fences {
+		if f.kind == kindGo && f.closeLine < line && f.closeLine > prev {
+			prev = f.closeLine
+		}
+	}
+	var last *para
+	for i := range b.paras {
+		if p := &b.paras[i]; p.Line > prev && p.Line < line {
+			last = p
+		}
+	}
+	return last != nil && altLabel().MatchString(strings.TrimSpace(last.Text))
 }
