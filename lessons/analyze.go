@@ -367,14 +367,19 @@ func looksLikeGo(code string) bool {
 	goish := 0
 	for _, l := range lines {
 		switch l.t1 {
-		case token.FUNC, token.IF, token.FOR, token.RETURN, token.VAR, token.CONST, token.TYPE,
-			token.PACKAGE, token.IMPORT, token.SWITCH, token.DEFAULT, token.GO, token.DEFER,
+		case token.FUNC, token.RETURN, token.VAR, token.CONST, token.TYPE,
+			token.PACKAGE, token.IMPORT, token.DEFAULT, token.GO, token.DEFER,
 			token.SELECT, token.RBRACE, token.LBRACE, token.RPAREN, token.ELSE, token.BREAK, token.CONTINUE,
 			token.STRING, token.STRUCT, token.INTERFACE, token.MAP, token.CHAN, token.ARROW, token.MUL,
 			token.AND, token.LPAREN, token.LBRACK, token.FALLTHROUGH, token.GOTO:
 			goish++
 		case token.CASE:
 			if l.last == token.COLON {
+				goish++
+			}
+		case token.IF, token.FOR, token.SWITCH:
+			// if x {, for ... {: pseudo-code ends "if x:" instead.
+			if l.last == token.LBRACE || l.last == token.COMMA || l.last == token.LPAREN {
 				goish++
 			}
 		case token.IDENT:
