@@ -677,6 +677,7 @@ func (b *builder) apply(pb *progBuilder) error {
 	t.mode = ModeRun
 	if pb.orphan && len(pb.examples()) == 0 {
 		t.mode = ModeCompile
+		pb.note = "declarations without main: built, not run"
 	}
 	if m, ok := s["mode"]; ok {
 		switch m.value {

@@ -200,7 +200,11 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 	}
 
 	if p.Mode == lessons.ModeCompile || v.End == engine.Built {
-		return Result{Pass: true, Reason: fmt.Sprintf("%s: %s builds (%s)", here, name, eng)}
+		r := Result{Pass: true, Reason: fmt.Sprintf("%s: %s builds (%s)", here, name, eng)}
+		if p.Note != "" {
+			r.Reason += ": " + p.Note
+		}
+		return r
 	}
 
 	// Timeout and limits.

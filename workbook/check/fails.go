@@ -206,9 +206,9 @@ func checkTests(p *lessons.Program, v *engine.Verdict, pal Palette) (Result, boo
 		}
 		return Result{Pass: true, Summary: what, Reason: fmt.Sprintf("%s: %q passed: %s (%s)", here, p.Name, what, engineName(v))}, true
 	}
-	why := "its tests fail"
+	why := "fails its tests"
 	if len(failed) > 0 {
-		why = "its tests fail: " + strings.Join(failed, ", ")
+		why = "fails its tests: " + strings.Join(failed, ", ")
 	}
 	return Result{Failure: FailExit, Reason: fmt.Sprintf("%s: %q %s (%s)", here, p.Name, why, engineName(v)), Detail: outputs(v, pal)}, true
 }

@@ -24,6 +24,8 @@ func SkipKind(why string) string {
 		return "cgo"
 	case strings.Contains(why, "built only for"):
 		return "other platforms"
+	case strings.HasPrefix(why, "declarations without main"):
+		return "declarations"
 	case strings.HasPrefix(why, "package "):
 		return "packages"
 	case strings.HasPrefix(why, "incomplete"):
