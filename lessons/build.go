@@ -835,7 +835,16 @@ func (b *builder) attach() error {
 		t := pb.target
 		switch f.kind {
 		case kindOutput:
-			o := &Output{Text: f.Code, Match: f.match, Unordered: f.unordered, File: b.file, Line: f.Line}
+			text := f.Code
+			if pb.inferred && f.program == "" && f.stream == "stdout" {
+				if _, set := t.settings["exit"]; !set && t.mode == ModeRun {
+					// go run's last line: the program exited with N.
+					if rest, n, ok := exitStatusLine(text); ok {
+						text, t.expect.Exit = rest, n
+					}
+				}
+			}
+			o := &Output{Text: text, Match: f.match, Unordered: f.unordered, File: b.file, Line: f.Line}
 			if o.Match == "" {
 				o.Match = b.defaults.Match
 			}

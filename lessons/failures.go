@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -285,4 +286,21 @@ func (b *builder) shownFailures() error {
 		}
 	}
 	return nil
+}
+
+// exitStatusLine splits off the last line of an output fence when it is
+// what go run prints for a program that exits with a non-zero status
+// ("exit status 1"), returning the rest and the status.
+func exitStatusLine(text string) (string, int, bool) {
+	t := strings.TrimRight(text, "\n")
+	i := strings.LastIndexByte(t, '\n')
+	last := strings.TrimSpace(t[i+1:])
+	var n int
+	if _, err := fmt.Sscanf(last, "exit status %d", &n); err != nil || last != fmt.Sprintf("exit status %d", n) || n <= 0 || n > 255 {
+		return text, 0, false
+	}
+	if i < 0 {
+		return "", n, true
+	}
+	return t[:i+1], n, true
 }

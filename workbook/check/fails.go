@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -218,4 +220,39 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// logStamp is the date and time the log package puts before a line.
+var logStamp = regexp.MustCompile(`^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? `)
+
+// terminalMatch reports whether an inferred program's output fence shows
+// what a terminal shows when it runs: its standard output and its standard
+// error together (log lines, written to stderr), each log line with
+// whatever date and time it was written at. With nothing on stderr the
+// lines must come in order; with both streams, in any order (the page
+// shows them interleaved as they came).
+func terminalMatch(p *lessons.Program, o *lessons.Output, v *engine.Verdict) bool {
+	if !p.Inferred || p.Expect.Stderr != nil || (o.Match != lessons.MatchExact && o.Match != "") || o.Unordered {
+		return false
+	}
+	want := termLines(o.Text)
+	got := append(termLines(string(v.Stdout)), termLines(string(v.Stderr))...)
+	if len(v.Stderr) > 0 {
+		slices.Sort(want)
+		slices.Sort(got)
+	}
+	return slices.Equal(want, got)
+}
+
+// termLines splits output into lines without trailing blanks or a log
+// line's date and time, dropping blank lines at the end.
+func termLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		out = append(out, logStamp.ReplaceAllString(strings.TrimRight(l, " \t\r"), ""))
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return out
 }
