@@ -81,10 +81,19 @@ func (u *unit) analyze() {
 		}
 		return
 	}
+	lines := strings.Split(src, "\n")
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
 			if elisionComment(c.Text) && u.elision == 0 {
 				u.elision = u.mdLine(fset.Position(c.Pos()).Offset - len(prefix))
+			}
+			// A trailing comment saying the line fails
+			// (x := "a" + 1 // does not compile; m["k"] = 1 // panics).
+			pos := fset.Position(c.Pos())
+			if u.failCue == "" && pos.Line-1 < len(lines) && strings.TrimSpace(lines[pos.Line-1][:pos.Column-1]) != "" {
+				if kind, ok := commentFailure(c.Text); ok {
+					u.failCue, u.failLine = kind, u.mdLine(pos.Offset-len(prefix))
+				}
 			}
 		}
 	}
@@ -166,7 +175,9 @@ func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, s
 	case *ast.FuncDecl:
 		doc = d.Doc
 		name := d.Name.Name
-		if d.Recv == nil && testFunc(d) {
+		if d.Recv == nil && (testFunc(d) || (u.pkg != "" && u.pkg != "main" && strings.HasPrefix(name, "Example") && d.Type.Params.NumFields() == 0)) {
+			// An example in a package that is not main runs with
+			// go test, as its tests do.
 			u.tests = true
 		}
 		if d.Body == nil && u.fragment == "" {

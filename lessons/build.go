@@ -373,6 +373,10 @@ func (b *builder) setupFor(prev, u *unit, members []*unit, defs map[string]bool)
 	if prev.kind != unitStmts || defs == nil || b.innermost(prev.line()) != b.innermost(u.line()) {
 		return false
 	}
+	// A step the page shows failing sets nothing up.
+	if prev.failCue != "" || u.failCue != "" || b.showsFailure(prev) {
+		return false
+	}
 	for _, pu := range members {
 		if pu.refs["fmt"] || pu.refs["print"] || pu.refs["println"] {
 			return false

@@ -216,6 +216,18 @@ func (b *builder) shownFailures() error {
 		b.setFails(pb, kind, msgs, f.Line)
 		b.failFences[f] = true
 	}
+	// A trailing comment in the code that says its line fails.
+	for _, pb := range b.progs {
+		if !pb.expectsFailure() {
+			continue
+		}
+		for _, u := range pb.units {
+			if u.failCue != "" {
+				b.setFails(pb, u.failCue, nil, u.failLine)
+				break
+			}
+		}
+	}
 	// Prose, for the programs no fence shows failing.
 	var gos []*fence
 	for _, f := range b.fences {
@@ -303,4 +315,25 @@ func exitStatusLine(text string) (string, int, bool) {
 		return "", n, true
 	}
 	return t[:i+1], n, true
+}
+
+// commentFailure reads a trailing comment that says its line fails:
+// "// does not compile", "// compile error: ...", "// panics",
+// "// panic: ...", "// deadlock".
+func commentFailure(c string) (FailKind, bool) {
+	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(c, "//"), "/*"), "*/"))
+	if proseNot().MatchString(t) {
+		return "", false
+	}
+	low := strings.ToLower(t)
+	switch {
+	case proseBuild().MatchString(t), strings.HasPrefix(low, "compiler error"),
+		strings.HasPrefix(low, "won't compile"), strings.HasPrefix(low, "does not compile"), strings.HasPrefix(low, "doesn't compile"):
+		return FailsBuild, true
+	case strings.HasPrefix(low, "panics"), strings.HasPrefix(low, "panic:"), strings.HasPrefix(low, "runtime panic"), strings.HasPrefix(low, "runtime error:"):
+		return FailsPanic, true
+	case strings.HasPrefix(low, "deadlock"), strings.HasPrefix(low, "fatal error: all goroutines"):
+		return FailsDeadlock, true
+	}
+	return "", false
 }

@@ -37,6 +37,8 @@ type unit struct {
 	elision  int             // the Markdown line of a "// ..." comment standing for code, or 0
 	tests    bool            // declares Test, Benchmark or Fuzz functions: run with go test
 	pkg      string          // whole files: the package clause's name
+	failCue  FailKind        // a trailing comment says a line fails ("// does not compile")
+	failLine int             // the Markdown line of that comment
 }
 
 func (u *unit) root() bool {

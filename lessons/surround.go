@@ -48,6 +48,10 @@ func (b *builder) surroundings(pb *progBuilder, src string) {
 	}
 	what := waitsForever(f)
 	if what == "" {
+		if t.expect.Stdout != nil && endless(f) {
+			// It prints forever: the page shows how it starts.
+			t.expect.Until = true
+		}
 		return
 	}
 	if t.expect.Stdout == nil {
@@ -286,4 +290,54 @@ func (b *builder) transcriptOutput(pb *progBuilder) *Output {
 		}
 	}
 	return nil
+}
+
+// endless reports whether func main ends in a loop with no condition that
+// nothing leaves: no return, break out of it, goto, os.Exit, log.Fatal or
+// panic inside.
+func endless(f *ast.File) bool {
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv != nil || fn.Name.Name != "main" || fn.Body == nil || len(fn.Body.List) == 0 {
+			continue
+		}
+		loop, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ForStmt)
+		if !ok || loop.Cond != nil {
+			return false
+		}
+		leaves := false
+		var walk func(n ast.Node, depth int)
+		walk = func(n ast.Node, depth int) {
+			ast.Inspect(n, func(m ast.Node) bool {
+				switch m := m.(type) {
+				case *ast.FuncLit:
+					return false
+				case *ast.ReturnStmt:
+					leaves = true
+				case *ast.BranchStmt:
+					if m.Tok == token.GOTO || (m.Tok == token.BREAK && (m.Label != nil || depth == 0)) {
+						leaves = true
+					}
+				case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+					if m != n {
+						walk(m, depth+1)
+						return false
+					}
+				case *ast.CallExpr:
+					if sel, ok := m.Fun.(*ast.SelectorExpr); ok {
+						if x, ok := sel.X.(*ast.Ident); ok && ((x.Name == "os" && sel.Sel.Name == "Exit") || (x.Name == "log" && strings.HasPrefix(sel.Sel.Name, "Fatal")) || (x.Name == "runtime" && sel.Sel.Name == "Goexit")) {
+							leaves = true
+						}
+					}
+					if id, ok := m.Fun.(*ast.Ident); ok && id.Name == "panic" {
+						leaves = true
+					}
+				}
+				return !leaves
+			})
+		}
+		walk(loop.Body, 0)
+		return !leaves
+	}
+	return false
 }
