@@ -47,6 +47,7 @@ type buildCall struct {
 	bin   string
 	diags []Diagnostic
 	err   error
+	retry bool // a batch could not build it: build it on its own
 }
 
 // newCompiledEngine returns a compiled engine configured by opts.
@@ -81,6 +82,9 @@ func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin str
 		c.mu.Unlock()
 		select {
 		case <-call.done:
+			if call.retry {
+				return c.build(ctx, p)
+			}
 			return call.bin, call.diags, call.err
 		case <-ctx.Done():
 			return "", nil, fmt.Errorf("compiled engine: build: %w", ctx.Err())

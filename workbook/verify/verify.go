@@ -29,6 +29,13 @@ type Runner interface {
 	Run(ctx context.Context, req engine.Request) (*engine.Verdict, error)
 }
 
+// Prebuilder is a Runner that can build many programs at once before
+// they run (*engine.Runner: one toolchain call for all the programs that
+// need the compiler); the function it returns waits for the build.
+type Prebuilder interface {
+	Prebuild(ctx context.Context, reqs []engine.Request) (wait func())
+}
+
 // Item is one program to verify, with the defaults of its document.
 type Item struct {
 	Program  *lessons.Program
@@ -299,6 +306,20 @@ func Run(ctx context.Context, r Runner, items []Item, opts Options, report func(
 		ntasks += n
 	}
 	results := make([]Result, len(items))
+	// Build what needs the compiler in one toolchain call, while the
+	// interpreted programs run.
+	if pb, ok := r.(Prebuilder); ok {
+		reqs := make([]engine.Request, 0, len(items))
+		for _, it := range items {
+			p := it.Program
+			if p.Mode == lessons.ModeSkip {
+				continue
+			}
+			reqs = append(reqs, engine.Request{Program: p, Engine: EngineFor(it, opts.Engine),
+				CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail})
+		}
+		defer pb.Prebuild(ctx, reqs)()
+	}
 	var mu sync.Mutex
 	next := make(chan task)
 	var wg sync.WaitGroup
