@@ -29,7 +29,7 @@ func TestIssue10Corpus(t *testing.T) {
 		t.Skip("builds and runs about 90 programs")
 	}
 	want := readVerdicts(t, filepath.Join(issue10Dir, "VERDICTS.txt"))
-	docs, err := verify.LoadPaths([]string{issue10Dir})
+	docs, err := lessons.LoadPaths([]string{issue10Dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,15 +51,15 @@ func TestIssue10Corpus(t *testing.T) {
 		if r.Status == verify.Skip && r.SkipWhy() == "" {
 			t.Errorf("%s is skipped without a reason", key)
 		}
-		if p.Mode == lessons.ModeCompile && r.Status == verify.Pass && (p.Note == "" || !strings.Contains(r.Reason, p.Note)) {
-			t.Errorf("%s is built, not run, without saying why: %s", key, r.Reason)
+		if p.Mode == lessons.ModeCompile && r.Status == verify.Pass && (p.Note == "" || !strings.Contains(r.Reason(), p.Note)) {
+			t.Errorf("%s is built, not run, without saying why: %s", key, r.Reason())
 		}
 		w, ok := want[key]
 		switch {
 		case !ok:
 			t.Errorf("%s: verdict %s, but VERDICTS.txt does not list it", key, got[key])
 		case w != got[key]:
-			t.Errorf("%s: verdict %s, want %s\n    %s", key, got[key], w, r.Reason)
+			t.Errorf("%s: verdict %s, want %s\n    %s", key, got[key], w, r.Reason())
 		}
 	}
 	for key, w := range want {

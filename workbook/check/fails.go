@@ -9,6 +9,7 @@ import (
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // checkFails checks a program the document shows failing (a compiler
@@ -16,17 +17,17 @@ import (
 // way (the shown message, or its gist, matches), and fails when it builds,
 // runs to the end, or fails differently, so that the document stays
 // checked.
-func checkFails(p *lessons.Program, v *engine.Verdict, pal Palette) Result {
+func checkFails(p *lessons.Program, v *engine.Verdict, pal term.Palette) Result {
 	f := p.Expect.Fails
 	name := fmt.Sprintf("%q", p.Name)
 	eng := engineName(v)
-	here := at(p.File, p.Line)
-	shown := at(f.File, f.Line)
+	here := programPos(p)
+	shown := lessons.Pos{File: f.File, Line: f.Line}.String()
 	pass := func(what string) Result {
-		return Result{Pass: true, Reason: fmt.Sprintf("%s: %s %s, as the document shows at %s (%s)", here, name, what, shown, eng)}
+		return Result{Pass: true, Pos: here, Message: fmt.Sprintf("%s %s, as the document shows at %s (%s)", name, what, shown, eng)}
 	}
 	fail := func(kind Failure, format string, args ...any) Result {
-		r := Result{Failure: kind, Reason: here + ": " + name + " " + fmt.Sprintf(format, args...)}
+		r := Result{Failure: kind, Pos: here, Message: name + " " + fmt.Sprintf(format, args...)}
 		if v.End != engine.BuildFailed {
 			r.Detail = outputs(v, pal)
 		} else {
@@ -62,7 +63,7 @@ func checkFails(p *lessons.Program, v *engine.Verdict, pal Palette) Result {
 			return pass("fails to build")
 		}
 		r := fail(FailBuild, "fails to build (%s), but not as the document shows at %s: it shows %q, the compiler says %q", eng, shown, f.Messages[0], oneLine(firstDiag(v)))
-		r.Reason = at(diagFile(p, v), diagLine(p, v)) + r.Reason[len(here):]
+		r.Pos = diagPos(p, v)
 		return r
 	case lessons.FailsPanic:
 		if v.End == engine.Panicked {
@@ -116,24 +117,6 @@ func checkFails(p *lessons.Program, v *engine.Verdict, pal Palette) Result {
 	return fail(FailExit, "%s (%s), but the document shows that it %s at %s", got, eng, want, shown)
 }
 
-func diagFile(p *lessons.Program, v *engine.Verdict) string {
-	for _, d := range v.Diagnostics {
-		if d.Pos.Line > 0 {
-			return d.Pos.File
-		}
-	}
-	return p.File
-}
-
-func diagLine(p *lessons.Program, v *engine.Verdict) int {
-	for _, d := range v.Diagnostics {
-		if d.Pos.Line > 0 {
-			return d.Pos.Line
-		}
-	}
-	return p.Line
-}
-
 // anyGist reports whether any shown message has its gist in any actual
 // one (all match when nothing is shown).
 func anyGist(shown, actual []string) bool {
@@ -183,11 +166,11 @@ func words(s string) []string {
 // checkTests checks a program whose tests ran with go test: it passes
 // when they pass, saying how many ran; a failing test fails it with the
 // tests that failed.
-func checkTests(p *lessons.Program, v *engine.Verdict, pal Palette) (Result, bool) {
+func checkTests(p *lessons.Program, v *engine.Verdict, pal term.Palette) (Result, bool) {
 	if v.End != engine.Exited {
 		return Result{}, false
 	}
-	here := at(p.File, p.Line)
+	here := programPos(p)
 	out := string(v.Stdout)
 	var passed, failed []string
 	benchmarks := 0
@@ -206,13 +189,13 @@ func checkTests(p *lessons.Program, v *engine.Verdict, pal Palette) (Result, boo
 		if benchmarks > 0 {
 			what += ", " + plural(benchmarks, "benchmark") + " ran"
 		}
-		return Result{Pass: true, Summary: what, Reason: fmt.Sprintf("%s: %q passed: %s (%s)", here, p.Name, what, engineName(v))}, true
+		return Result{Pass: true, Summary: what, Pos: here, Message: fmt.Sprintf("%q passed: %s (%s)", p.Name, what, engineName(v))}, true
 	}
 	why := "fails its tests"
 	if len(failed) > 0 {
 		why = "fails its tests: " + strings.Join(failed, ", ")
 	}
-	return Result{Failure: FailExit, Reason: fmt.Sprintf("%s: %q %s (%s)", here, p.Name, why, engineName(v)), Detail: outputs(v, pal)}, true
+	return Result{Failure: FailExit, Pos: here, Message: fmt.Sprintf("%q %s (%s)", p.Name, why, engineName(v)), Detail: outputs(v, pal)}, true
 }
 
 func plural(n int, what string) string {
