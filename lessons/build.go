@@ -843,7 +843,7 @@ func (b *builder) attach() error {
 			if pb.inferred && f.program == "" && f.stream == "stdout" {
 				if _, set := t.settings["exit"]; !set && t.mode == ModeRun {
 					// go run's last line: the program exited with N.
-					if rest, n, ok := exitStatusLine(text); ok {
+					if rest, n, ok := exitStatusLine(text); ok && exits(pb) {
 						text, t.expect.Exit = rest, n
 					}
 				}

@@ -300,6 +300,19 @@ func (b *builder) shownFailures() error {
 	return nil
 }
 
+// exits reports whether a program may end with a status of its own
+// (os.Exit, log.Fatal): only then is a last "exit status N" line go run's,
+// not the program printing an error of a command it ran.
+func exits(pb *progBuilder) bool {
+	for _, u := range pb.units {
+		c := u.code()
+		if strings.Contains(c, "os.Exit(") || strings.Contains(c, ".Fatal(") || strings.Contains(c, ".Fatalf(") || strings.Contains(c, ".Fatalln(") {
+			return true
+		}
+	}
+	return false
+}
+
 // exitStatusLine splits off the last line of an output fence when it is
 // what go run prints for a program that exits with a non-zero status
 // ("exit status 1"), returning the rest and the status.
