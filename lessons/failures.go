@@ -83,7 +83,10 @@ func shownFailure(text string) (FailKind, []string, bool) {
 			continue
 		}
 		if m := positioned().FindStringSubmatch(l); m != nil && !strings.HasPrefix(l, "\t") {
-			if msg := strings.TrimSpace(m[1]); compilerSays().MatchString(msg) || !strings.Contains(text, "--- ") {
+			// A message at a position is the compiler's when it reads
+			// like one or comes under the toolchain's package header;
+			// a log line with its file (log.Lshortfile) is not.
+			if msg := strings.TrimSpace(m[1]); compilerSays().MatchString(msg) || buildHeader(text) {
 				compile = append(compile, msg)
 			}
 			continue
@@ -210,7 +213,8 @@ func (b *builder) shownFailures() error {
 			continue
 		}
 		kind, msgs, ok := shownFailure(f.Code)
-		if !ok {
+		if !ok || (kind == FailsTest && !hasTests(pb.units)) {
+			// A program printing FAIL is not a failing test run.
 			continue
 		}
 		b.setFails(pb, kind, msgs, f.Line)
@@ -349,4 +353,15 @@ func commentFailure(c string) (FailKind, bool) {
 		return FailsDeadlock, true
 	}
 	return "", false
+}
+
+// buildHeader reports whether a transcript holds the go command's header
+// of a package's build errors ("# command-line-arguments", "# example.com/x").
+func buildHeader(text string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if h, ok := strings.CutPrefix(strings.TrimSpace(l), "# "); ok && h != "" && !strings.Contains(h, " ") {
+			return true
+		}
+	}
+	return false
 }

@@ -205,8 +205,10 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// logStamp is the date and time the log package puts before a line.
-var logStamp = regexp.MustCompile(`^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? `)
+// logStamp is the date and time the log package puts before a line, and
+// the file and line it may add (log.Lshortfile: main.go:14, which the
+// workbook's assembled program reports as the Markdown file's line).
+var logStamp = regexp.MustCompile(`^(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? )?(?:[\w./-]+\.(?:go|md):\d+: )?`)
 
 // terminalMatch reports whether an inferred program's output fence shows
 // what a terminal shows when it runs: its standard output and its standard
@@ -228,7 +230,7 @@ func terminalMatch(p *lessons.Program, o *lessons.Output, v *engine.Verdict) boo
 }
 
 // termLines splits output into lines without trailing blanks or a log
-// line's date and time, dropping blank lines at the end.
+// line's date, time and file, dropping blank lines at the end.
 func termLines(s string) []string {
 	var out []string
 	for _, l := range strings.Split(s, "\n") {
