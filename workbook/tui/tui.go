@@ -44,6 +44,12 @@ func runProgram(ctx context.Context, model tea.Model, in io.Reader, out io.Write
 		tea.WithContext(ctx),
 		tea.WithInput(in),
 		tea.WithOutput(out),
+		// SIGINT and SIGTERM from outside cancel ctx (main's
+		// signal.NotifyContext), which ends the program with the terminal
+		// restored. bubbletea's own handler would race with that: its
+		// QuitMsg, sent after the event loop had ended on ctx, blocked
+		// its shutdown for ever.
+		tea.WithoutSignalHandler(),
 	)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
