@@ -61,6 +61,13 @@ type Result struct {
 	// Engine is the engine whose run gave this result: under
 	// engine="both", the second one when it is the run that failed.
 	Engine string
+	// YaegiDisagreed says how yaegi's run differed from the compiled one
+	// whose verdict stands (engine auto), or how yaegi's run failed or
+	// differed (engine both); "" when it did not. The reason says it too.
+	YaegiDisagreed string
+	// OutputCut says which output was cut at the cap ("stdout cut at
+	// 1 MiB"), pass or fail; "" when none was. The reason says it too.
+	OutputCut string
 }
 
 // Options tune the presentation of a Result.
@@ -82,24 +89,31 @@ func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	if v == nil {
 		return Result{Failure: FailEngine, Reason: fmt.Sprintf("%s: %q: the engine returned no verdict", at(p.File, p.Line), p.Name)}
 	}
+	return annotate(both(p, v, opts), v)
+}
+
+// both is Check without the notes: under engine="both" (v.Other set), the
+// second verdict must pass too, and agree.
+func both(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	pal := NewPalette(opts.Colour)
 	r := checkOne(p, v, pal, opts)
 	r.Engine = v.Engine
 	if !r.Pass || v.Other == nil {
 		return r
 	}
-	// engine="both": the second verdict must pass too, and agree.
 	r2 := checkOne(p, v.Other, pal, opts)
 	if !r2.Pass {
 		r2.Engine = v.Other.Engine
+		r2.YaegiDisagreed = "yaegi's run fails, the compiled one passes: " + stripPos(r2.Reason)
 		return r2
 	}
 	if d := disagreement(p, v, v.Other); d != "" {
 		return Result{
-			Failure: FailOutput,
-			Reason:  fmt.Sprintf("%s: %q behaves differently with yaegi and compiled: %s", at(p.File, p.Line), p.Name, d),
-			Detail:  bothOutputs(v, pal),
-			Engine:  v.Engine,
+			Failure:        FailOutput,
+			Reason:         fmt.Sprintf("%s: %q behaves differently with yaegi and compiled: %s", at(p.File, p.Line), p.Name, d),
+			Detail:         bothOutputs(v, pal),
+			Engine:         v.Engine,
+			YaegiDisagreed: d,
 		}
 	}
 	return r
@@ -282,9 +296,6 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 		}
 		if m.Why != "" {
 			msg += ": " + m.Why
-		}
-		if s.trunc {
-			msg += "; the output was truncated"
 		}
 		r := fail(FailOutput, here, "%s", msg)
 		r.Detail = Diff(normalize(s.expect, s.expect.Text, p), normalize(s.expect, string(s.got), p), pal)

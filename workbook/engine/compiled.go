@@ -47,6 +47,9 @@ type buildCall struct {
 	bin   string
 	diags []Diagnostic
 	err   error
+	// cancelled: the build stopped because its request's context ended,
+	// which says nothing about the program; waiters build it themselves.
+	cancelled bool
 }
 
 // newCompiledEngine returns a compiled engine configured by opts.
@@ -77,14 +80,23 @@ func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin str
 		return bin, nil, nil
 	}
 	c.mu.Lock()
-	if call, ok := c.inflight[key]; ok {
+	for {
+		call, ok := c.inflight[key]
+		if !ok {
+			break
+		}
 		c.mu.Unlock()
 		select {
 		case <-call.done:
-			return call.bin, call.diags, call.err
 		case <-ctx.Done():
 			return "", nil, fmt.Errorf("compiled engine: build: %w", ctx.Err())
 		}
+		if !call.cancelled {
+			return call.bin, call.diags, call.err
+		}
+		// The build we waited for was cancelled by its own request (a
+		// speculative run that was not needed): build it for this one.
+		c.mu.Lock()
 	}
 	if bin, ok := c.cache.lookup(key); ok { // built while we looked
 		c.mu.Unlock()
@@ -98,6 +110,7 @@ func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin str
 	c.mu.Unlock()
 	defer func() {
 		call.bin, call.diags, call.err = bin, diags, err
+		call.cancelled = err != nil && ctx.Err() != nil
 		c.mu.Lock()
 		delete(c.inflight, key)
 		c.mu.Unlock()
@@ -257,6 +270,7 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
 	}
 	v := verdictFrom(res, p, Compiled)
+	markCap(v, c.maxOutput)
 	if err != nil {
 		v.Message = err.Error()
 	}

@@ -36,6 +36,12 @@ type Request struct {
 	// Seen, when not nil, is called with all the stdout so far each time
 	// more arrives; returning true stops the program (Verdict.Stopped).
 	Seen func(stdout []byte) bool
+	// Accept, when not nil, says whether a verdict meets the program's
+	// expectations (check.Accept builds it from the document). Under Auto,
+	// a yaegi verdict it rejects is never final: the compiled engine
+	// decides (see Run). Nil accepts a run that exited 0, was stopped by
+	// Seen, or built (CompileOnly).
+	Accept func(*Verdict) bool
 }
 
 // End says how a run ended.
@@ -81,6 +87,15 @@ type Verdict struct {
 	// says the two disagreed and why.
 	Other  *Verdict
 	Differ string
+	// YaegiDisagreed is, under Auto, set when yaegi's run was set aside
+	// (it failed Accept, panicked or failed on its own) and the compiled
+	// verdict that replaced it differs: how they disagree. Empty when
+	// yaegi's verdict stands or both engines failed alike.
+	YaegiDisagreed string
+	// OutputCap is the per-stream output cap in force (bytes), set when
+	// StdoutTruncated or StderrTruncated: the reports say where output
+	// was cut.
+	OutputCap int64
 }
 
 // Options configure a Runner.
@@ -256,7 +271,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Verdict, error) {
 	return x.auto(ctx, req)
 }
 
-// auto is the Auto engine (see Run).
+// auto is the Auto engine (see Run and auto.go).
 func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
 	if req.CompileOnly {
 		// yaegi compiles what go build rejects (see the compiler-checks
@@ -267,27 +282,7 @@ func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
 	if a.route != "" {
 		return x.fallback(ctx, req, a.route)
 	}
-	v := x.yaegi(ctx, req, a)
-	why := fallbackReason(v)
-	if why == "" {
-		return v, nil
-	}
-	if len(v.Stdout) > 0 || len(v.Stderr) > 0 {
-		// What yaegi printed was streamed already: do not show it twice.
-		req.Stdout, req.Stderr = nil, nil
-	}
-	if ctx.Err() != nil {
-		return v, nil
-	}
-	c, err := x.fallback(ctx, req, why)
-	if err != nil {
-		return nil, err
-	}
-	if c.End == BuildFailed && v.End == BuildFailed {
-		// A genuine compile error: the compiler's diagnostics stand.
-		c.Fallback = ""
-	}
-	return c, nil
+	return x.decide(ctx, req, a)
 }
 
 // fallbackReason says why auto should not keep yaegi's verdict v (and run

@@ -47,6 +47,7 @@ func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, out io.Wr
 		Timeout:     p.Timeout,
 		CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
 		Seen:        check.Seen(p),
+		Accept:      check.Accept(p),
 	}
 	if req.Engine == "" {
 		req.Engine = engine.Auto

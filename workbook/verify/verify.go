@@ -57,6 +57,10 @@ type Result struct {
 	// Runs is how many times the program ran (with Options.Count) and
 	// FailedRuns how many of those runs failed.
 	Runs, FailedRuns int
+	// YaegiDisagreed and OutputCut are check.Result's: how yaegi's run
+	// differed from the compiled one, and which output was cut at the cap.
+	YaegiDisagreed string
+	OutputCut      string
 }
 
 // Options configure Run.
@@ -346,6 +350,10 @@ func merge(runs []Result) Result {
 	}
 	res.Duration = total / time.Duration(n)
 	res.Runs, res.FailedRuns = n, failed
+	for _, r := range runs {
+		res.YaegiDisagreed = cmp.Or(res.YaegiDisagreed, r.YaegiDisagreed)
+		res.OutputCut = cmp.Or(res.OutputCut, r.OutputCut)
+	}
 	return res
 }
 
@@ -369,6 +377,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 			Timeout:     TimeoutFor(it, opts.Timeout),
 			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
 			Seen:        check.Seen(p),
+			Accept:      check.Accept(p),
 		})
 	}
 	if err == nil && v == nil {
@@ -382,7 +391,8 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		})
 	}
 	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)})
-	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
+	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration,
+		YaegiDisagreed: c.YaegiDisagreed, OutputCut: c.OutputCut}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed
 	}

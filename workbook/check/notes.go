@@ -1,0 +1,71 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/engine"
+)
+
+// Accept returns the function the engine uses to ask whether a verdict of
+// p meets its document's expectations (engine.Request.Accept): under the
+// auto engine, a yaegi verdict it rejects is decided again by the
+// compiled engine.
+func Accept(p *lessons.Program) func(*engine.Verdict) bool {
+	return func(v *engine.Verdict) bool {
+		if p.Mode == lessons.ModeSkip {
+			return true
+		}
+		return v != nil && checkOne(p, v, NewPalette(false), Options{}).Pass
+	}
+}
+
+// annotate adds to r what its reason must say whatever the outcome: that
+// the output was cut at the cap, and that yaegi disagreed with the
+// compiled engine whose verdict stands.
+func annotate(r Result, v *engine.Verdict) Result {
+	if v.YaegiDisagreed != "" && r.YaegiDisagreed == "" {
+		r.YaegiDisagreed = v.YaegiDisagreed
+		r.Reason += "; yaegi disagreed (" + v.YaegiDisagreed + "), the compiled verdict stands"
+	}
+	cut := v
+	if r.Engine != "" && v.Other != nil && r.Engine == v.Other.Engine {
+		cut = v.Other
+	}
+	if note := outputCut(cut); note != "" {
+		r.OutputCut = note
+		if !strings.Contains(r.Reason, "the rest was discarded") {
+			r.Reason += "; " + note + ", the rest was discarded"
+		}
+	}
+	return r
+}
+
+// outputCut names the streams of v that were cut at the output cap, with
+// the cap: "stdout cut at 1 MiB", or "".
+func outputCut(v *engine.Verdict) string {
+	var streams []string
+	if v.StdoutTruncated {
+		streams = append(streams, "stdout")
+	}
+	if v.StderrTruncated {
+		streams = append(streams, "stderr")
+	}
+	if len(streams) == 0 {
+		return ""
+	}
+	note := strings.Join(streams, " and ") + " cut"
+	if v.OutputCap > 0 {
+		note += fmt.Sprintf(" at %s", byteSize(int(v.OutputCap)))
+	}
+	return note
+}
+
+// stripPos removes the leading "file:line: " of a reason built by at.
+func stripPos(reason string) string {
+	if _, rest, ok := strings.Cut(reason, ": "); ok {
+		return rest
+	}
+	return reason
+}
