@@ -33,6 +33,8 @@ func run(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, s
 		switch args[0] {
 		case "verify":
 			return verifyCmd(ctx, args[1:], env, stdout, stderr)
+		case "cache":
+			return cacheCmd(args[1:], env, stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			return helpCmd(ctx, args[1:], env, stdin, stdout, stderr)
 		case "version", "--version":
@@ -48,6 +50,9 @@ func helpCmd(ctx context.Context, args []string, env Env, stdin io.Reader, stdou
 		switch args[0] {
 		case "verify":
 			fmt.Fprint(stdout, verifyUsage)
+			return 0
+		case "cache":
+			fmt.Fprint(stdout, cacheUsage)
 			return 0
 		case "version", "help":
 		default:
@@ -76,6 +81,7 @@ Checking documents and the workbook itself:
 
   workbook verify [flags] [PATH...]  run every Go program of Markdown documents and check its output
                                      (the built-in lessons without PATH; "workbook help verify")
+  workbook cache [clean]             where compiled programs are cached and their size; clean empties it
   workbook help [COMMAND]            this help, or a command's flags
   workbook version                   print the version
 `

@@ -187,7 +187,12 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 
 	useColour := colour(f.color, stdout, env)
 	pal := check.NewPalette(useColour)
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, f.engine)*f.count)})
+	cacheMax, err := engine.ParseCacheMax(env.Getenv(engine.CacheMaxEnv))
+	if err != nil {
+		fmt.Fprintf(stderr, "workbook verify: $%s: %v\n", engine.CacheMaxEnv, err)
+		return 2
+	}
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, f.engine)*f.count), CacheMax: cacheMax})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2

@@ -63,7 +63,7 @@ func newCompiledEngine(opts Options) (*compiledEngine, error) {
 		dir = d
 	}
 	return &compiledEngine{
-		cache:     binCache{dir: dir},
+		cache:     binCache{dir: dir, max: cacheMax(opts.CacheMax)},
 		tc:        findToolchain(),
 		xsys:      xsysVersion(),
 		limits:    opts.Limits,
@@ -169,6 +169,14 @@ func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key s
 	return bin, nil, nil
 }
 
+// cacheMax is the cache cap for Options.CacheMax (see there).
+func cacheMax(n int64) int64 {
+	if n == 0 {
+		return DefaultCacheMax
+	}
+	return n
+}
+
 // buildEnv is the environment of go build: the workbook's, with the
 // settings that make the temporary module build for this machine, offline
 // once the module cache holds x/sys.
@@ -235,16 +243,33 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 	if p == nil {
 		return nil, errors.New("compiled engine: no program")
 	}
-	bin, diags, err := c.build(ctx, p)
-	if err != nil {
-		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
+	var bin string
+	var diags []Diagnostic
+	var err error
+	release := func() {}
+	for range 3 {
+		bin, diags, err = c.build(ctx, p)
+		if err != nil {
+			return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
+		}
+		if bin == "" {
+			return &Verdict{Engine: Compiled, End: BuildFailed, Diagnostics: diags, Message: "the program does not compile"}, nil
+		}
+		if req.CompileOnly {
+			return &Verdict{Engine: Compiled, End: Built}, nil
+		}
+		// Hold the binary for the run, so that no eviction removes it;
+		// an entry evicted since the build is built again.
+		var ok bool
+		if release, ok = c.cache.lease(filepath.Base(bin)); ok {
+			break
+		}
+		release = nil
 	}
-	if bin == "" {
-		return &Verdict{Engine: Compiled, End: BuildFailed, Diagnostics: diags, Message: "the program does not compile"}, nil
+	if release == nil {
+		return &Verdict{Engine: Compiled, End: EngineError, Message: "compiled engine: the cached binary was removed three times before it could run (is the cache cap too small?)"}, nil
 	}
-	if req.CompileOnly {
-		return &Verdict{Engine: Compiled, End: Built}, nil
-	}
+	defer release()
 	spec := sandbox.Spec{
 		Path:      bin,
 		Timeout:   req.Timeout,

@@ -100,7 +100,11 @@ type Verdict struct {
 
 // Options configure a Runner.
 type Options struct {
-	CacheDir  string         // compiled-binary cache; default under os.UserCacheDir
+	CacheDir string // compiled-binary cache; default DefaultCacheDir()
+	// CacheMax caps the binary cache, in bytes (least recently used
+	// entries go first): 0 means DefaultCacheMax, negative no cap.
+	// ParseCacheMax reads $WORKBOOK_CACHE_MAX for it.
+	CacheMax  int64
 	Limits    sandbox.Limits // zero fields take the documented defaults
 	MaxOutput int64
 	// Warm is how many interpreter children to keep pre-started (0: none).

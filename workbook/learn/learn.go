@@ -19,6 +19,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/ppworkbook/workbook/content"
+	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/progress"
 )
 
@@ -42,6 +43,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		WorkDir:     os.Getenv("WORKBOOK_DIR"),
 		LessonsDir:  os.Getenv("WORKBOOK_LESSONS"),
 		NoColor:     os.Getenv("NO_COLOR") != "",
+		CacheMax:    os.Getenv(engine.CacheMaxEnv),
 		Terminal:    isTerminal(stdout),
 		Interactive: isTerminal(stdin),
 		Width:       terminalWidth(stdout),
@@ -58,6 +60,7 @@ type environment struct {
 	WorkDir        string // $WORKBOOK_DIR
 	LessonsDir     string // $WORKBOOK_LESSONS
 	NoColor        bool   // $NO_COLOR is set
+	CacheMax       string // $WORKBOOK_CACHE_MAX: the compiled-program cache's cap
 	Terminal       bool   // stdout is a terminal: colour by default
 	Interactive    bool   // stdin is a terminal: questions may be asked
 	Width          int    // columns for reading lessons
@@ -404,7 +407,7 @@ func (a *app) checker() (Checker, func(), error) {
 	if a.env.Checker != nil {
 		return a.env.Checker, func() {}, nil
 	}
-	c, err := newEngineChecker(a.colour)
+	c, err := newEngineChecker(a.colour, a.env.CacheMax)
 	if err != nil {
 		return nil, nil, err
 	}
