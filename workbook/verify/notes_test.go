@@ -1,0 +1,57 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/check"
+	"github.com/ppworkbook/workbook/workbook/engine"
+)
+
+// TestNotesGolden: every report says when a program's output was cut at
+// the cap (pass or fail) and when yaegi disagreed with the compiled
+// verdict that stands.
+func TestNotesGolden(t *testing.T) {
+	docs := []*lessons.Document{{File: "n.md", Programs: []*lessons.Program{
+		program("n.md", 5, "flood-pass", nil),
+		program("n.md", 15, "flood-fail", expect("hi\n")),
+		program("n.md", 25, "gap", expect("error\n")),
+		program("n.md", 35, "plain", expect("hi\n")),
+	}}}
+	big := bytes.Repeat([]byte("y\n"), 8)
+	f := &fakeRunner{verdicts: map[string]*engine.Verdict{
+		"flood-pass": {End: engine.Exited, Stdout: big, StdoutTruncated: true, OutputCap: 1 << 20, Duration: 30 * time.Millisecond},
+		"flood-fail": {End: engine.Exited, Stdout: big, StderrTruncated: true, StdoutTruncated: true, OutputCap: 64 << 10, Duration: 30 * time.Millisecond},
+		"gap": {Engine: engine.Compiled, End: engine.Exited, Stdout: []byte("error\n"), Duration: 9 * time.Millisecond,
+			Fallback:       "yaegi's run (exit status 0) did not meet the program's expectations",
+			YaegiDisagreed: "stdout differs"},
+		"plain": ok("hi\n"),
+	}}
+	results := Run(context.Background(), f, Select(docs, Selection{}), Options{Jobs: 1}, nil)
+	var out bytes.Buffer
+	for _, r := range results {
+		WriteLine(&out, r, check.NewPalette(false))
+	}
+	fmt.Fprintln(&out, Count(results))
+	golden(t, "notes-lines.golden", out.String())
+	out.Reset()
+	if err := WriteJSON(&out, results); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "notes-report.json", out.String())
+	out.Reset()
+	if err := WriteJUnit(&out, results); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "notes-junit.xml", out.String())
+	out.Reset()
+	WriteAnnotations(&out, results)
+	golden(t, "notes-annotations.golden", out.String())
+	if f.reqs["gap"].Accept == nil {
+		t.Errorf("verify gave the engine no Accept")
+	}
+}
