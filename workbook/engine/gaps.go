@@ -362,23 +362,22 @@ func rewriteLoopVars(s *scan) string {
 		threeClause := false
 		switch l := node.(type) {
 		case *ast.RangeStmt:
-			if l.Tok != token.DEFINE {
-				return true
-			}
-			for _, e := range []ast.Expr{l.Key, l.Value} {
-				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-					vars = append(vars, id)
+			if l.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{l.Key, l.Value} {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						vars = append(vars, id)
+					}
 				}
 			}
 			body = l.Body
 		case *ast.ForStmt:
-			init, ok := l.Init.(*ast.AssignStmt)
-			if !ok || init.Tok != token.DEFINE {
-				return true
-			}
-			for _, e := range init.Lhs {
-				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-					vars = append(vars, id)
+			// Loops without loop variables (for cond {}, for {}) still
+			// have per-iteration variables declared in their bodies.
+			if init, ok := l.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE {
+				for _, e := range init.Lhs {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						vars = append(vars, id)
+					}
 				}
 			}
 			body, threeClause = l.Body, true

@@ -53,6 +53,8 @@ func TestAnalyzeRules(t *testing.T) {
 		{"loopvar stored closures", "func keep(f func()) {}\n\nfunc main() { var fs []func(); m := map[int]func(){}; ch := make(chan func(), 9); for i := 0; i < 3; i++ { fs = append(fs, func() { _ = i }); m[i] = func() { _ = i }; ch <- func() { _ = i }; keep(func() { _ = i }); f := func() { _ = i }; f() } }\n", "", 1},
 		{"loopvar called at once", "func main() { for i := 0; i < 3; i++ { func() { _ = i }() } }\n", "", 1},
 		{"body var goroutine", "func main() { for i := 0; i < 3; i++ { x := i; go func() { _ = x }() } }\n", "", 1}, // goroutine-panic; x needs no copy
+		{"body var in a condition loop", "import (\n\t\"bufio\"\n\t\"os\"\n\t\"sync\"\n)\n\nfunc main() { var wg sync.WaitGroup; sc := bufio.NewScanner(os.Stdin); for sc.Scan() { line := sc.Text(); wg.Go(func() { _ = line }) }; wg.Wait() }\n", "loopvar", 0},
+		{"body var in a bare range", "import \"fmt\"\n\nfunc main() { n := 0; for range 3 { n++; m := n; defer func() { fmt.Println(m) }() } }\n", "loopvar", 0},
 		{"closure without per-iteration capture", "import \"sync\"\n\nfunc main() { var wg sync.WaitGroup; n := 1; for i := 0; i < 3; i++ { _ = i; wg.Go(func() { _ = n }); defer func() { _ = n }() }; wg.Wait() }\n", "", 0},
 		{"recovered runtime error", "import \"fmt\"\n\nfunc main() { defer func() { fmt.Println(recover()) }(); var a []int; _ = a[3] }\n", "recovered-runtime-error", 0},
 		{"recovered runtime.Error", "import (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc main() { defer func() { if e, ok := recover().(runtime.Error); ok { fmt.Println(e) } }(); panic(1) }\n", "recovered-runtime-error", 0},
