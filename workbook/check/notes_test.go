@@ -13,6 +13,10 @@ func TestAccept(t *testing.T) {
 	hi := prog(func(p *lessons.Program) { p.Expect.Stdout = out("hi\n", lessons.MatchExact) })
 	exit3 := prog(func(p *lessons.Program) { p.Expect.Exit = 3 })
 	skip := prog(func(p *lessons.Program) { p.Mode = lessons.ModeSkip })
+	requires := prog(func(p *lessons.Program) {
+		p.Expect.Stdout = out("hi\n", lessons.MatchExact)
+		p.Expect.Requires = []string{"exec.CommandContext"}
+	})
 	tests := []struct {
 		name string
 		p    *lessons.Program
@@ -26,6 +30,9 @@ func TestAccept(t *testing.T) {
 		{"timeout", hi, &engine.Verdict{End: engine.TimedOut, Stdout: []byte("hi\n")}, false},
 		{"no verdict", hi, nil, false},
 		{"skipped", skip, exited(1, "", ""), true},
+		// The source lacks exec.CommandContext: Check fails it whatever
+		// the engine, so the verdict is not the engine's to redo.
+		{"requires not asked", requires, exited(0, "hi\n", ""), true},
 	}
 	for _, tt := range tests {
 		if got := Accept(tt.p)(tt.v); got != tt.want {

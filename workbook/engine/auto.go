@@ -24,9 +24,11 @@ import (
 
 // speculateDivisor sets when the speculative compiled run starts: after
 // timeout/speculateDivisor of yaegi's run. Most programs finish far
-// sooner (docs/performance.md: median yaegi run 7 ms against a 10 s
-// default timeout), so they never pay for a second engine.
-const speculateDivisor = 8
+// sooner and never pay for a second engine: at the default 10 s timeout
+// that is 2.5 s, beyond the longest of the embedded lessons (wait-delay,
+// 1.27 s) and of Go by Example's timer and worker pages; an eighth
+// (1.25 s) started compiled runs beside wait-delay for nothing.
+const speculateDivisor = 4
 
 // speculateAfter is how long yaegi runs alone before the compiled engine
 // starts beside it.
