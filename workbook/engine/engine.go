@@ -234,12 +234,13 @@ type run struct {
 // Engines: Yaegi interprets (after the rewrites of the gap analysis, which
 // keep the meaning); Compiled builds and runs; Auto (the default) runs
 // yaegi unless the gap analysis routes the program to the compiled engine
-// (CompileOnly requests always build with the Go compiler),
-// and falls back on the compiled engine when yaegi cannot compile the
-// program, fails on its own, or the program panics (panic messages and
-// traces are the compiled program's), saying why in Verdict.Fallback; Both
-// runs both and returns the compiled verdict with Other set to yaegi's and
-// Differ saying how they disagree.
+// (CompileOnly requests always build with the Go compiler), and keeps
+// yaegi's verdict only when it passes req.Accept: any other yaegi verdict
+// (wrong output, exit status, timeout, a panic, a build or engine
+// failure) is decided by the compiled engine, saying why in
+// Verdict.Fallback and how yaegi differed in Verdict.YaegiDisagreed (see
+// auto.go); Both runs both and returns the compiled verdict with Other set
+// to yaegi's and Differ saying how they disagree.
 func (r *Runner) Run(ctx context.Context, req Request) (*Verdict, error) {
 	if req.Program == nil {
 		return nil, errors.New("engine: no program")
