@@ -24,6 +24,12 @@ func Accept(p *lessons.Program) func(*engine.Verdict) bool {
 	}
 }
 
+// Passes reports whether v meets every expectation of p's document,
+// requires= included (Check's verdict without the report).
+func Passes(p *lessons.Program, v *engine.Verdict) bool {
+	return p.Mode == lessons.ModeSkip || (v != nil && checkOne(p, v, NewPalette(false), Options{}).Pass)
+}
+
 // annotate adds to r what its reason must say whatever the outcome: that
 // the output was cut at the cap, and that yaegi disagreed with the
 // compiled engine whose verdict stands.

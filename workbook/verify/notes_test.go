@@ -55,3 +55,35 @@ func TestNotesGolden(t *testing.T) {
 		t.Errorf("verify gave the engine no Accept")
 	}
 }
+
+// TestAcceptStarter: the engine's Accept asks for what makes verify pass:
+// an exercise starter must fail its check (its output, or requires=).
+func TestAcceptStarter(t *testing.T) {
+	starter := program("a.md", 8, "ex/starter", func(p *lessons.Program) {
+		expect("x\n")(p)
+		p.Role = lessons.RoleStarter
+	})
+	lazy := program("a.md", 8, "ex/starter", func(p *lessons.Program) {
+		expect("x\n")(p)
+		p.Role = lessons.RoleStarter
+		p.Expect.Requires = []string{"exec.CommandContext"}
+	})
+	solution := program("a.md", 20, "ex", expect("x\n"))
+	tests := []struct {
+		name string
+		p    *lessons.Program
+		v    *engine.Verdict
+		want bool
+	}{
+		{"starter fails its check", starter, ok("y\n"), true},
+		{"starter passes its check", starter, ok("x\n"), false},
+		{"starter lacks a required name", lazy, ok("x\n"), true},
+		{"solution passes", solution, ok("x\n"), true},
+		{"solution fails", solution, ok("y\n"), false},
+	}
+	for _, tt := range tests {
+		if got := accept(tt.p)(tt.v); got != tt.want {
+			t.Errorf("%s: accept = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

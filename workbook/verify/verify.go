@@ -377,7 +377,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 			Timeout:     TimeoutFor(it, opts.Timeout),
 			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
 			Seen:        check.Seen(p),
-			Accept:      check.Accept(p),
+			Accept:      accept(p),
 		})
 	}
 	if err == nil && v == nil {
@@ -402,6 +402,18 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		res.Status, res.Failure = Fail, c.Failure
 	}
 	return finish(it, res)
+}
+
+// accept is the engine's Accept for p: the document's expectations, the
+// other way round for an exercise starter, which passes verify when it
+// fails its check (see finish), requires= included. So under auto the
+// compiled engine decides exactly the yaegi verdicts that would make
+// verify fail.
+func accept(p *lessons.Program) func(*engine.Verdict) bool {
+	if p.Role != lessons.RoleStarter || p.Mode == lessons.ModeSkip {
+		return check.Accept(p)
+	}
+	return func(v *engine.Verdict) bool { return v != nil && !check.Passes(p, v) }
 }
 
 // finish applies the exercise-starter rule: a starter, as shipped, must
