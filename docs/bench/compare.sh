@@ -4,7 +4,8 @@
 #   1. workbook verify (the embedded lessons);
 #   2. workbook verify of 200 small programs (as verify200.sh writes them);
 #   3. workbook verify of the one-program hello lesson (default engine).
-# It prints the median and mean wall time of each, before and after.
+# It prints the median and mean wall time and the median CPU time of each,
+# before and after (GNU time, at /usr/bin/time, measures them).
 # "before" is the workbook built from REF (default main), "after" the
 # working tree. Each binary has its own cache directory (binaries and
 # duration history); the go build cache is shared. The two binaries run
@@ -57,14 +58,16 @@ hello
 ```
 MD
 
-now() { date +%s.%N; }
-
-# bench NAME RUNS ARGS...: runs "before ARGS" and "after ARGS" alternately
-# RUNS times each (after two warm-up runs of each), so that both see the
-# same load, and prints the median and mean wall time of each in ms.
+# bench NAME RUNS REP ARGS...: runs "before ARGS" and "after ARGS"
+# alternately RUNS times each (after two warm-up runs of each), so that
+# both see the same load, each measurement timing REP runs in a row (GNU
+# time counts in 10 ms steps: REP lifts short runs above them), and prints
+# for each the median and mean wall time and the median CPU time (user +
+# system, children included) of one run in ms: on a shared machine the CPU
+# time moves less than the wall time.
 bench() {
-	name=$1 n=$2
-	shift 2
+	name=$1 n=$2 rep=$3
+	shift 3
 	for w in 1 2; do
 		XDG_CACHE_HOME="$tmp/cache-before" "$tmp/before" "$@" >/dev/null 2>&1 || true
 		XDG_CACHE_HOME="$tmp/cache-after" "$tmp/after" "$@" >/dev/null 2>&1 || true
@@ -74,21 +77,22 @@ bench() {
 	r=1
 	while [ "$r" -le "$n" ]; do
 		for which in before after; do
-			t0=$(now)
-			XDG_CACHE_HOME="$tmp/cache-$which" "$tmp/$which" "$@" >/dev/null 2>&1 || true
-			t1=$(now)
-			echo "($t1 - $t0) * 1000" | bc -l >>"$tmp/t-$which"
+			XDG_CACHE_HOME="$tmp/cache-$which" /usr/bin/time -f '%e %U %S' -a -o "$tmp/t-$which" \
+				sh -c 'n=$1; shift; i=0; while [ "$i" -lt "$n" ]; do "$@" >/dev/null 2>&1; i=$((i + 1)); done' \
+				sh "$rep" "$tmp/$which" "$@" || true
 		done
 		r=$((r + 1))
 	done
 	for which in before after; do
-		sort -n "$tmp/t-$which" | awk -v name="$name" -v which="$which" \
-			'{v[NR]=$1; s+=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%-16s %-7s median %9.1f ms  mean %9.1f ms  (%d runs)\n", name, which, m, s/NR, NR}'
+		awk -v rep="$rep" '{print $1 * 1000 / rep, ($2 + $3) * 1000 / rep}' "$tmp/t-$which" >"$tmp/ms-$which"
+		wall=$(cut -d' ' -f1 "$tmp/ms-$which" | sort -n | awk '{v[NR]=$1; s+=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %7.1f ms  mean %7.1f ms", m, s/NR}')
+		cpu=$(cut -d' ' -f2 "$tmp/ms-$which" | sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%7.1f ms", m}')
+		printf '%-13s %-7s wall %s  CPU median %s  (%d x %d runs)\n' "$name" "$which" "$wall" "$cpu" "$n" "$rep"
 	done
 }
 
 uptime
-bench "lessons" "$runs" verify
-bench "200 programs" "$runs" verify "$md"
-bench "hello" "$((runs * 5))" verify "$tmp/hello.md"
+bench "lessons" "$runs" 1 verify
+bench "200 programs" "$runs" 1 verify "$md"
+bench "hello" "$runs" 20 verify "$tmp/hello.md"
 uptime
