@@ -6,6 +6,7 @@ import (
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // Accept returns the function the engine uses to ask whether a verdict of
@@ -20,14 +21,14 @@ func Accept(p *lessons.Program) func(*engine.Verdict) bool {
 		if q.Mode == lessons.ModeSkip {
 			return true
 		}
-		return v != nil && checkOne(&q, v, NewPalette(false), Options{}).Pass
+		return v != nil && checkOne(&q, v, term.NewPalette(false), Options{}).Pass
 	}
 }
 
 // Passes reports whether v meets every expectation of p's document,
 // requires= included (Check's verdict without the report).
 func Passes(p *lessons.Program, v *engine.Verdict) bool {
-	return p.Mode == lessons.ModeSkip || (v != nil && checkOne(p, v, NewPalette(false), Options{}).Pass)
+	return p.Mode == lessons.ModeSkip || (v != nil && checkOne(p, v, term.NewPalette(false), Options{}).Pass)
 }
 
 // annotate adds to r what its reason must say whatever the outcome: that
@@ -36,7 +37,7 @@ func Passes(p *lessons.Program, v *engine.Verdict) bool {
 func annotate(r Result, v *engine.Verdict) Result {
 	if v.YaegiDisagreed != "" && r.YaegiDisagreed == "" {
 		r.YaegiDisagreed = v.YaegiDisagreed
-		r.Reason += "; yaegi disagreed (" + v.YaegiDisagreed + "), the compiled verdict stands"
+		r.Message += "; yaegi disagreed (" + v.YaegiDisagreed + "), the compiled verdict stands"
 	}
 	cut := v
 	if r.Engine != "" && v.Other != nil && r.Engine == v.Other.Engine {
@@ -44,8 +45,8 @@ func annotate(r Result, v *engine.Verdict) Result {
 	}
 	if note := outputCut(cut); note != "" {
 		r.OutputCut = note
-		if !strings.Contains(r.Reason, "the rest was discarded") {
-			r.Reason += "; " + note + ", the rest was discarded"
+		if !strings.Contains(r.Message, "the rest was discarded") {
+			r.Message += "; " + note + ", the rest was discarded"
 		}
 	}
 	return r
@@ -69,12 +70,4 @@ func outputCut(v *engine.Verdict) string {
 		note += fmt.Sprintf(" at %s", byteSize(int(v.OutputCap)))
 	}
 	return note
-}
-
-// stripPos removes the leading "file:line: " of a reason built by at.
-func stripPos(reason string) string {
-	if _, rest, ok := strings.Cut(reason, ": "); ok {
-		return rest
-	}
-	return reason
 }

@@ -80,8 +80,8 @@ func TestNotes(t *testing.T) {
 			if r.Pass != tt.pass || r.OutputCut != tt.cut || !strings.HasPrefix(r.YaegiDisagreed, tt.disagreed) {
 				t.Errorf("pass %v cut %q disagreed %q; want %v %q %q", r.Pass, r.OutputCut, r.YaegiDisagreed, tt.pass, tt.cut, tt.disagreed)
 			}
-			if !strings.Contains(r.Reason, tt.reason) || (tt.notHave != "" && strings.Contains(r.Reason, tt.notHave)) {
-				t.Errorf("reason %q\nwant it to contain %q", r.Reason, tt.reason)
+			if !strings.Contains(r.Reason(), tt.reason) || (tt.notHave != "" && strings.Contains(r.Reason(), tt.notHave)) {
+				t.Errorf("reason %q\nwant it to contain %q", r.Reason(), tt.reason)
 			}
 		})
 	}

@@ -13,7 +13,7 @@ import (
 // cutChecker passes every program, its output cut at the cap.
 type cutChecker struct{}
 
-func (cutChecker) Check(context.Context, *lessons.Program, io.Writer) (check.Result, error) {
+func (cutChecker) Check(context.Context, *lessons.Program, lessons.Settings, io.Writer) (check.Result, error) {
 	return check.Result{Pass: true, OutputCut: "stdout cut at 1 MiB"}, nil
 }
 

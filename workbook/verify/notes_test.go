@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
-	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // TestNotesGolden: every report says when a program's output was cut at
@@ -34,7 +34,7 @@ func TestNotesGolden(t *testing.T) {
 	results := Run(context.Background(), f, Select(docs, Selection{}), Options{Jobs: 1}, nil)
 	var out bytes.Buffer
 	for _, r := range results {
-		WriteLine(&out, r, check.NewPalette(false))
+		WriteLine(&out, r, term.NewPalette(false))
 	}
 	fmt.Fprintln(&out, Count(results))
 	golden(t, "notes-lines.golden", out.String())
