@@ -61,7 +61,7 @@ func (x *run) decide(ctx context.Context, req Request, a analysis) (*Verdict, er
 		return v, nil
 	}
 	if why == "" {
-		why = "yaegi's run (" + describeEnd(v) + ") did not meet the program's expectations"
+		why = "yaegi's run failed its check: " + describeEnd(v)
 	}
 	printed := len(v.Stdout) > 0 || len(v.Stderr) > 0
 	var c *Verdict

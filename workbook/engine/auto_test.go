@@ -44,7 +44,7 @@ func TestAutoDecides(t *testing.T) {
 			name:   "unforeseen gap",
 			req:    Request{Program: typeSwitch, Accept: stdoutIs("error\n")},
 			engine: Compiled, end: Exited, stdout: "error\n",
-			fallback: "yaegi's run (exit status 0) did not meet the program's expectations", disagree: "stdout differs",
+			fallback: "yaegi's run failed its check: exit status 0", disagree: "stdout differs",
 		},
 		{
 			name:   "engine yaegi stays yaegi",
@@ -55,7 +55,7 @@ func TestAutoDecides(t *testing.T) {
 			name:   "fails under both alike",
 			req:    Request{Program: src("import (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() { fmt.Println(\"no\"); os.Exit(1) }\n"), Accept: stdoutIs("yes\n")},
 			engine: Compiled, end: Exited, stdout: "no\n",
-			fallback: "yaegi's run (exit status 1)",
+			fallback: "yaegi's run failed its check: exit status 1",
 		},
 		{
 			name:   "default accept: exit 0",
@@ -67,7 +67,7 @@ func TestAutoDecides(t *testing.T) {
 			name:   "hangs under both",
 			req:    Request{Program: src("import \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), Timeout: 1500 * time.Millisecond},
 			engine: Compiled, end: TimedOut,
-			fallback: "yaegi's run (timeout)",
+			fallback: "yaegi's run failed its check: timeout",
 		},
 	}
 	for _, tt := range tests {

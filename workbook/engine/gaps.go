@@ -481,7 +481,7 @@ func lateClosure(body *ast.BlockStmt, vars []*ast.Ident) string {
 		}
 		if how := lateUse(lit, stack); how != "" {
 			why = "a function literal capturing the per-iteration variable " + name + " is " + how +
-				" (yaegi gives it the variable of the last iteration)"
+				", where yaegi gives it the variable of the last iteration"
 		}
 		return false
 	})
