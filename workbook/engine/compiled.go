@@ -49,6 +49,7 @@ type buildCall struct {
 	// cancelled: the build stopped because its request's context ended,
 	// which says nothing about the program; waiters build it themselves.
 	cancelled bool
+	retry     bool // a batch could not build it: build it on its own
 }
 
 // newCompiledEngine returns a compiled engine configured by opts.
@@ -90,11 +91,12 @@ func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin str
 		case <-ctx.Done():
 			return "", nil, fmt.Errorf("compiled engine: build: %w", ctx.Err())
 		}
-		if !call.cancelled {
+		if !call.cancelled && !call.retry {
 			return call.bin, call.diags, call.err
 		}
 		// The build we waited for was cancelled by its own request (a
-		// speculative run that was not needed): build it for this one.
+		// speculative run that was not needed), or a batch could not
+		// build it: build it for this one.
 		c.mu.Lock()
 	}
 	if bin, ok := c.cache.lookup(key); ok { // built while we looked
@@ -145,6 +147,9 @@ func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key s
 	cmd := exec.CommandContext(ctx, c.tc.path, "build", "-o", tmp, ".")
 	cmd.Dir = mod
 	cmd.Env = buildEnv()
+	if UsesCgo(p.Source) {
+		cmd.Env = withCgo(cmd.Env)
+	}
 	c.builds.Add(1)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
