@@ -21,13 +21,17 @@ const (
 	envMount = "WORKBOOK_SANDBOX_MOUNT" // "1": the child is in a new mount namespace
 	envWarm  = "WORKBOOK_SANDBOX_WARM"  // payload to warm before the spec arrives
 	envDir   = "WORKBOOK_SANDBOX_DIR"   // the run directory to create and enter
+	envNet   = "WORKBOOK_SANDBOX_NET"   // "new": bring up lo of a new network namespace; "lent": it is up
 	// envIsolation, in the workbook's own environment, names the strongest
 	// isolation to try ("pid+mount", "user+pid+mount" or "pgroup"): it
 	// forces the fallbacks, for tests and for machines where namespaces
 	// misbehave.
 	envIsolation = "WORKBOOK_SANDBOX_ISOLATION"
 	ctlFD        = 3 // control pipe: the spec, as JSON
-	statusFD     = 4 // status pipe: "ready N\n", then "error ...\n" or EOF
+	// statusFD is the status pipe: "ready N\n"; then, once the spec is
+	// applied, "have P\n" and "lack P (why)\n" for each protection, and
+	// "error ...\n" or EOF (the program runs).
+	statusFD = 4
 )
 
 // wireSpec is what travels on the control pipe.
@@ -43,6 +47,9 @@ type wireSpec struct {
 	// NprocBase is how many processes the (non-root) user already has:
 	// RLIMIT_NPROC counts them all, so the limit is raised by as many.
 	NprocBase uint64
+	Hide      []string // DefaultHidden and Spec.Hide
+	DocDir    string
+	Strict    bool
 }
 
 // IsChild reports whether this process was started by the sandbox as a child.
@@ -93,9 +100,30 @@ func ChildMain(payloads map[string]Payload) int {
 			private, realTmp = true, fd
 		}
 	}
-	if err := makeRunDir(os.Getenv(envDir)); err != nil {
+	dir := os.Getenv(envDir)
+	if err := makeRunDir(dir); err != nil {
 		fmt.Fprintf(status, "error run directory: %v\n", err)
 		return 127
+	}
+	var missing []string
+	lack := func(err error) { missing = append(missing, lackOf(err)) }
+	if private {
+		if err := confineBase(dir); err != nil {
+			lack(err)
+		}
+		// The child is the init of a new PID namespace: its /proc.
+		if err := mountProc(-1); err != nil {
+			lack(err)
+		}
+	}
+	switch os.Getenv(envNet) {
+	case "new":
+		if err := loopbackUp(); err != nil {
+			lack(err)
+		}
+	case "lent":
+	default:
+		missing = append(missing, ProtNetwork+" (no network namespace)")
 	}
 	var warm any
 	warmed := os.Getenv(envWarm)
@@ -121,15 +149,58 @@ func ChildMain(payloads map[string]Payload) int {
 	if err := setStdin(spec); err != nil {
 		return fail("stdin: %v", err)
 	}
+	exe := spec.Path
+	if exe != "" && private && hidden(exe, spec.Hide) {
+		// The binary is in a directory about to be hidden (the
+		// workbook's cache): exec it through a descriptor of it.
+		fd, err := unix.Open(exe, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fail("exec %s: %v", spec.Path, err)
+		}
+		exe = fmt.Sprintf("/proc/self/fd/%d", fd)
+	}
+	if private {
+		if spec.DocDir != "" {
+			if cwd, err := docLayer(dir, spec.DocDir); err != nil {
+				lack(err)
+			} else if err := os.Chdir(cwd); err != nil {
+				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
+			}
+		}
+		if err := hideDirs(spec.Hide, dir, spec.DocDir); err != nil {
+			lack(err)
+		}
+	} else {
+		missing = missingOf(nil, "no namespaces")
+		if spec.DocDir != "" {
+			if err := docLinks(dir, spec.DocDir); err != nil {
+				lack(err)
+			}
+		}
+		if err := landlockRun(dir, spec.Hide, spec.DocDir); err != nil {
+			lack(err)
+		} else {
+			fmt.Fprintf(status, "have %s\n", ProtLandlock)
+		}
+	}
 	limits := spec.Limits
 	limits.Processes += spec.NprocBase
 	if err := setLimits(limits); err != nil {
 		return fail("limits: %v", err)
 	}
 	if spec.Path != "" {
+		// The privileges dropped are the thread's: the exec must come
+		// from the same thread.
+		runtime.LockOSThread()
+		if err := dropThreadPrivileges(); err != nil {
+			lack(err)
+		}
+		if !report(status, missing, spec.Strict) {
+			return fail("%v", strictError(missing))
+		}
 		syscall.CloseOnExec(statusFD)
 		argv := append([]string{spec.Path}, spec.Args...)
-		path := spec.Path
+		path := exe
 		if rel, ok := underTmp(path); ok && realTmp >= 0 {
 			// The binary is in the real /tmp: reach it through the
 			// descriptor kept open (close-on-exec) before the tmpfs hid it.
@@ -154,8 +225,28 @@ func ChildMain(payloads map[string]Payload) int {
 		os.Setenv(k, v)
 	}
 	setProcs()
+	if err := dropProcessPrivileges(); err != nil {
+		lack(err)
+	}
+	if !report(status, missing, spec.Strict) {
+		return fail("%v", strictError(missing))
+	}
 	status.Close()
 	return p.Run(warm, spec.Request)
+}
+
+// report writes on the status pipe the protections the run has and
+// lacks. It returns false when a strict spec lacks some.
+func report(status *os.File, missing []string, strict bool) bool {
+	if strict && len(missing) > 0 {
+		return false
+	}
+	var b strings.Builder
+	for _, m := range missing {
+		fmt.Fprintf(&b, "lack %s\n", m)
+	}
+	status.WriteString(b.String())
+	return true
 }
 
 // setProcs gives the payload the GOMAXPROCS a program started with the

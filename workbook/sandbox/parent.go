@@ -38,7 +38,7 @@ type isolation struct {
 func isolationsFrom(name string) []isolation {
 	all := []isolation{
 		{"pid+mount", syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, false, true},
-		{"user+pid+mount", syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, true, true},
+		{"user+pid+mount", syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET, true, true},
 		{"pgroup", 0, false, false},
 	}
 	for i, iso := range all {
@@ -63,6 +63,18 @@ type child struct {
 	isolation string
 	direct    bool          // started by the workbook itself (direct.go), not a re-executed child
 	done      chan struct{} // closed when the child has been waited for
+	netFD     int           // the network namespace lent for the run (see netLender), or -1
+	// haves and missing are the protections the run has besides the
+	// namespaces' (Landlock) and those it lacks (see Result.Protections).
+	haves, missing []string
+}
+
+// release gives back what the run borrowed and closes c.done: c.cmd has
+// been waited for (or was never started).
+func (c *child) release() {
+	nets.give(c.netFD)
+	c.netFD = -1
+	close(c.done)
 }
 
 // startChild starts a sandbox child of exe (os.Executable when empty),
@@ -77,7 +89,7 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &child{dir: dir, removeDir: true, done: make(chan struct{})}
+	c := &child{dir: dir, removeDir: true, done: make(chan struct{}), netFD: -1}
 	var closers []*os.File // the child's ends, closed once it started
 	defer func() {
 		for _, f := range closers {
@@ -128,6 +140,21 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		if iso.mount {
 			cmd.Env = append(cmd.Env, envMount+"=1")
 		}
+		netFD := -1
+		switch {
+		case iso.flags&syscall.CLONE_NEWNET != 0:
+			cmd.Env = append(cmd.Env, envNet+"=new")
+		case iso.mount:
+			// Root: the child is started from a thread moved into a
+			// lent namespace (see netLender), whose loopback is up.
+			fd, err := nets.take()
+			if err != nil {
+				c.missing = append(c.missing, lackOf(err))
+				break
+			}
+			netFD = fd
+			cmd.Env = append(cmd.Env, envNet+"=lent")
+		}
 		// One P while the child starts and warms up: fewer threads and
 		// less scheduling (7% less CPU per interpreted run, back to back,
 		// docs/performance.md). ChildMain restores the default before the
@@ -143,11 +170,14 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 			attr.GidMappingsEnableSetgroups = false
 		}
 		cmd.SysProcAttr = attr
-		startErr = startOwned(cmd, c.done)
+		c.netFD = netFD
+		startErr = startOwned(cmd, c)
 		if startErr == nil {
 			c.cmd, c.isolation = cmd, iso.name
 			break
 		}
+		nets.give(netFD)
+		c.netFD = -1
 		if !refused(startErr) {
 			break
 		}
@@ -185,24 +215,34 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	return c, nil
 }
 
-// startOwned starts cmd from a goroutine that stays locked to its OS
-// thread until cmd has been waited for, and then closes done. Pdeathsig
-// follows the thread that started a process, not the workbook, and the
-// runtime ends the threads that runDirect locks (it never unlocks them):
-// a thread that ends must not have started a process still running, or
-// the process would be killed with it.
-func startOwned(cmd *exec.Cmd, done chan<- struct{}) error {
+// startOwned starts cmd, the child c will own, from a goroutine that
+// stays locked to its OS thread until cmd has been waited for, and then
+// calls c.release. Pdeathsig follows the thread that started a process,
+// not the workbook, and the runtime ends the threads that runDirect locks
+// (it never unlocks them): a thread that ends must not have started a
+// process still running, or the process would be killed with it. With
+// c.netFD set, the thread first enters that network namespace, which the
+// child inherits; the thread is then never unlocked and ends with the
+// goroutine.
+func startOwned(cmd *exec.Cmd, c *child) error {
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
+		if c.netFD >= 0 {
+			if err := enterNet(c.netFD); err != nil {
+				started <- err
+				return
+			}
+		} else {
+			defer runtime.UnlockOSThread()
+		}
 		if err := cmd.Start(); err != nil {
 			started <- err
 			return
 		}
 		started <- nil
 		cmd.Wait()
-		close(done)
+		c.release()
 	}()
 	return <-started
 }
@@ -366,6 +406,7 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		Payload: spec.Payload, Request: spec.Request,
 		Stdin: spec.Stdin, HasStdin: spec.Stdin != nil,
 		Env: c.env(spec.Env), Limits: s.limits, NprocBase: nprocBase(),
+		Hide: append(DefaultHidden(), spec.Hide...), DocDir: spec.DocDir, Strict: spec.Strict,
 	}
 	data, err := json.Marshal(wire)
 	if err != nil {
@@ -381,8 +422,16 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		if serr != nil && ctx.Err() != nil {
 			return fmt.Errorf("sandbox: run cancelled: %w", ctx.Err())
 		}
-		if len(msg) > 0 {
-			return fmt.Errorf("sandbox: child: %s", strings.TrimPrefix(strings.TrimSpace(string(msg)), "error "))
+		for _, line := range strings.Split(strings.TrimSpace(string(msg)), "\n") {
+			switch kind, rest, _ := strings.Cut(line, " "); kind {
+			case "":
+			case "have":
+				c.haves = append(c.haves, rest)
+			case "lack":
+				c.missing = append(c.missing, rest)
+			default:
+				return fmt.Errorf("sandbox: child: %s", strings.TrimPrefix(line, "error "))
+			}
 		}
 		if werr != nil {
 			return fmt.Errorf("sandbox: sending spec: %w%s", werr, c.stderrHint())
@@ -420,7 +469,8 @@ func (c *child) supervise(ctx context.Context, spec Spec, s settings, start func
 		return nil, err
 	}
 
-	res := &Result{PrivateTmp: c.private, Isolation: c.isolation, Direct: c.direct}
+	res := &Result{PrivateTmp: c.private, Isolation: c.isolation, Direct: c.direct,
+		Protections: activeOf(c.private, c.missing, c.haves), Missing: c.missing}
 	timer := time.NewTimer(s.timeout - time.Since(begin))
 	defer timer.Stop()
 	var kill <-chan time.Time
