@@ -22,6 +22,9 @@ const (
 	envWarm  = "WORKBOOK_SANDBOX_WARM"  // payload to warm before the spec arrives
 	envDir   = "WORKBOOK_SANDBOX_DIR"   // the run directory to create and enter
 	envNet   = "WORKBOOK_SANDBOX_NET"   // "new": bring up lo of a new network namespace; "lent": it is up
+	// envTemplate is "1" when the child's mount namespace is a copy of
+	// the template (see mountTemplate): read-only, its homes hidden.
+	envTemplate = "WORKBOOK_SANDBOX_TEMPLATE"
 	// envIsolation, in the workbook's own environment, names the strongest
 	// isolation to try ("pid+mount", "user+pid+mount" or "pgroup"): it
 	// forces the fallbacks, for tests and for machines where namespaces
@@ -32,6 +35,8 @@ const (
 	// applied, "have P\n" and "lack P (why)\n" for each protection, and
 	// "error ...\n" or EOF (the program runs).
 	statusFD = 4
+	// hostRootFD is an O_PATH descriptor of the workbook's /.
+	hostRootFD = 5
 )
 
 // wireSpec is what travels on the control pipe.
@@ -48,6 +53,7 @@ type wireSpec struct {
 	// RLIMIT_NPROC counts them all, so the limit is raised by as many.
 	NprocBase uint64
 	Hide      []string // DefaultHidden and Spec.Hide
+	Defaults  int      // how many of Hide are DefaultHidden's
 	DocDir    string
 	Strict    bool
 }
@@ -91,13 +97,16 @@ func ChildMain(payloads map[string]Payload) int {
 		return 127
 	}
 	private := false
-	realTmp := -1 // the real /tmp, hidden by the private one
+	// hostRoot is the workbook's / (its /tmp, its homes), which the
+	// private /tmp and the hidden directories cover here.
+	hostRoot := hostRootFD
+	syscall.CloseOnExec(hostRoot)
+	copied := os.Getenv(envTemplate) == "1"
 	if os.Getenv(envMount) == "1" {
-		fd, err := privateTmp()
-		if err != nil {
+		if err := privateTmp(copied); err != nil {
 			fmt.Fprintf(os.Stderr, "sandbox child: private /tmp: %v\n", err)
 		} else {
-			private, realTmp = true, fd
+			private = true
 		}
 	}
 	dir := os.Getenv(envDir)
@@ -108,7 +117,11 @@ func ChildMain(payloads map[string]Payload) int {
 	var missing []string
 	lack := func(err error) { missing = append(missing, lackOf(err)) }
 	if private {
-		if err := confineBase(dir); err != nil {
+		if copied {
+			if err := writableRunDir(dir); err != nil {
+				lack(err)
+			}
+		} else if err := confineBase(dir); err != nil {
 			lack(err)
 		}
 		// The child is the init of a new PID namespace: its /proc.
@@ -137,6 +150,10 @@ func ChildMain(payloads map[string]Payload) int {
 	if _, err := fmt.Fprintf(status, "ready %d\n", ready); err != nil {
 		return 127
 	}
+	docTree, err := receiveTree(ctlFD)
+	if err != nil {
+		return fail("reading spec: %v", err)
+	}
 	data, err := io.ReadAll(ctl)
 	if err != nil {
 		return fail("reading spec: %v", err)
@@ -149,25 +166,21 @@ func ChildMain(payloads map[string]Payload) int {
 	if err := setStdin(spec); err != nil {
 		return fail("stdin: %v", err)
 	}
-	exe := spec.Path
-	if exe != "" && private && hidden(exe, spec.Hide) {
-		// The binary is in a directory about to be hidden (the
-		// workbook's cache): exec it through a descriptor of it.
-		fd, err := unix.Open(exe, unix.O_PATH|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return fail("exec %s: %v", spec.Path, err)
-		}
-		exe = fmt.Sprintf("/proc/self/fd/%d", fd)
-	}
 	if private {
 		if spec.DocDir != "" {
-			if cwd, err := docLayer(dir, spec.DocDir); err != nil {
+			if docTree < 0 {
+				lack(fmt.Errorf("%s: %s cannot be opened", ProtDocDir, spec.DocDir))
+			} else if cwd, err := docLayer(dir, fmt.Sprintf("/proc/self/fd/%d", docTree)); err != nil {
 				lack(err)
 			} else if err := os.Chdir(cwd); err != nil {
 				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
 			}
 		}
-		if err := hideDirs(spec.Hide, dir, spec.DocDir); err != nil {
+		hide := spec.Hide
+		if copied {
+			hide = hide[min(len(hide), spec.Defaults):] // the template hides those
+		}
+		if err := hideDirs(hide, dir, spec.DocDir); err != nil {
 			lack(err)
 		}
 	} else {
@@ -200,11 +213,11 @@ func ChildMain(payloads map[string]Payload) int {
 		}
 		syscall.CloseOnExec(statusFD)
 		argv := append([]string{spec.Path}, spec.Args...)
-		path := exe
-		if rel, ok := underTmp(path); ok && realTmp >= 0 {
-			// The binary is in the real /tmp: reach it through the
-			// descriptor kept open (close-on-exec) before the tmpfs hid it.
-			path = fmt.Sprintf("/proc/self/fd/%d/%s", realTmp, rel)
+		path := spec.Path
+		if _, inTmp := underTmp(path); private && (inTmp || hidden(path, spec.Hide)) {
+			// The binary is in the real /tmp or in a hidden directory
+			// (the workbook's cache): reach it through the workbook's /.
+			path = hostPath(hostRoot, path)
 		}
 		err := syscall.Exec(path, argv, spec.Env)
 		return fail("exec %s: %v", spec.Path, err)
@@ -216,8 +229,9 @@ func ChildMain(payloads map[string]Payload) int {
 	if spec.Payload != warmed && p.Warm != nil && !p.WarmAhead {
 		warm = p.Warm()
 	}
-	if realTmp >= 0 {
-		unix.Close(realTmp)
+	unix.Close(hostRoot)
+	if docTree >= 0 {
+		unix.Close(docTree)
 	}
 	os.Clearenv()
 	for _, kv := range spec.Env {
@@ -233,6 +247,26 @@ func ChildMain(payloads map[string]Payload) int {
 	}
 	status.Close()
 	return p.Run(warm, spec.Request)
+}
+
+// receiveTree reads the first byte of the control socket fd and returns
+// the descriptor it carries (the document's folder), or -1.
+func receiveTree(fd int) (int, error) {
+	oob := make([]byte, unix.CmsgSpace(4))
+	var b [1]byte
+	_, oobn, _, _, err := unix.Recvmsg(fd, b[:], oob, unix.MSG_CMSG_CLOEXEC)
+	if err != nil {
+		return -1, err
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil || len(msgs) == 0 {
+		return -1, nil
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) == 0 {
+		return -1, nil
+	}
+	return fds[0], nil
 }
 
 // report writes on the status pipe the protections the run has and
@@ -270,27 +304,28 @@ func underTmp(path string) (string, bool) {
 	return rel, true
 }
 
-// privateTmp makes / recursively private in the (new) mount namespace and
-// mounts a tmpfs on /tmp. It returns a close-on-exec O_PATH descriptor of
-// the real /tmp, through which a binary cached there can still be
-// executed.
-func privateTmp() (int, error) {
-	realTmp, err := unix.Open("/tmp", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, err
-	}
-	fail := func(err error) (int, error) {
-		unix.Close(realTmp)
-		return -1, err
-	}
-	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return fail(fmt.Errorf("making / private: %w", err))
+// privateTmp mounts a tmpfs on /tmp, after making / recursively private
+// in the (new) mount namespace unless it is a copy of the template,
+// which is private already.
+func privateTmp(copied bool) error {
+	if !copied {
+		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+			return fmt.Errorf("making / private: %w", err)
+		}
 	}
 	opts := fmt.Sprintf("mode=1777,size=%d", TmpSize)
 	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
-		return fail(fmt.Errorf("mounting tmpfs on /tmp: %w", err))
+		return fmt.Errorf("mounting tmpfs on /tmp: %w", err)
 	}
-	return realTmp, nil
+	return nil
+}
+
+// hostPath returns the path through which path, on the workbook's own
+// file system, is reached from inside the run's mount namespace (where
+// /tmp is another and the homes are hidden): through root, a descriptor
+// of the workbook's / kept open (close-on-exec) from before.
+func hostPath(root int, path string) string {
+	return fmt.Sprintf("/proc/self/fd/%d/%s", root, strings.TrimPrefix(filepath.Clean(path), "/"))
 }
 
 // makeRunDir creates the run directory dir (which must not exist), its

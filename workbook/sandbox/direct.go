@@ -145,12 +145,38 @@ func (c *child) startDirect(spec Spec, limits Limits, stdout, stderr *os.File) e
 // program was started but launch fails, the program has been killed and
 // waited for, and c.done is closed.
 func (c *child) launch(spec Spec, limits Limits) error {
+	tmpl, tmplMissing := templates.get()
+	if tmpl < 0 {
+		return errNoDirect
+	}
+	// The workbook's /, through which the binary and the document's
+	// folder are reached when the run's /tmp or a hidden directory
+	// covers them.
+	root, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer func() { unix.Close(root) }()
+	// The document's folder, copied here (see sendSpec).
+	docTree := -1
+	if spec.DocDir != "" {
+		if docTree, err = unix.OpenTree(unix.AT_FDCWD, spec.DocDir, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC); err == nil {
+			defer unix.Close(docTree)
+		}
+	}
+	if err := enterTemplate(tmpl); err != nil {
+		if refused(err) {
+			return errNoDirect
+		}
+		return fmt.Errorf("sandbox: mount namespace: %w", err)
+	}
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		if refused(err) {
 			return errNoDirect
 		}
 		return fmt.Errorf("sandbox: mount namespace: %w", err)
 	}
+	c.missing = append(c.missing, tmplMissing...)
 	lack := func(err error) {
 		c.missing = append(c.missing, lackOf(err))
 	}
@@ -162,47 +188,34 @@ func (c *child) launch(spec Spec, limits Limits) error {
 	} else {
 		c.netFD = fd
 	}
-	realTmp, err := privateTmp()
-	if err != nil {
+	if err := privateTmp(true); err != nil {
 		return errNoDirect // the child path reports it, and runs without
 	}
-	defer func() { unix.Close(realTmp) }()
-	hide := append(DefaultHidden(), spec.Hide...)
 	c.cmd.Path = spec.Path
-	if rel, ok := underTmp(spec.Path); ok {
-		// The binary is in the real /tmp, which the tmpfs now hides:
-		// exec it through the descriptor kept of the real /tmp.
-		if realTmp, err = c.outOfShuffle(realTmp); err != nil {
+	if _, inTmp := underTmp(spec.Path); inTmp || hidden(spec.Path, append(DefaultHidden(), spec.Hide...)) {
+		// The binary is in the real /tmp, which the tmpfs now covers,
+		// or in a hidden directory (the workbook's cache).
+		if root, err = c.outOfShuffle(root); err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
-		c.cmd.Path = fmt.Sprintf("/proc/self/fd/%d/%s", realTmp, rel)
-	} else if hidden(spec.Path, hide) {
-		// The binary is in a directory about to be hidden (the
-		// workbook's cache): exec it through a descriptor of it.
-		fd, err := unix.Open(spec.Path, unix.O_PATH|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return fmt.Errorf("sandbox: exec %s: %w", spec.Path, err)
-		}
-		if fd, err = c.outOfShuffle(fd); err != nil {
-			return fmt.Errorf("sandbox: %w", err)
-		}
-		defer unix.Close(fd)
-		c.cmd.Path = fmt.Sprintf("/proc/self/fd/%d", fd)
+		c.cmd.Path = hostPath(root, spec.Path)
 	}
 	if err := createRunDir(c.dir); err != nil {
 		return fmt.Errorf("sandbox: run directory: %w", err)
 	}
-	if err := confineBase(c.dir); err != nil {
+	if err := writableRunDir(c.dir); err != nil {
 		lack(err)
 	}
 	if spec.DocDir != "" {
-		if cwd, err := docLayer(c.dir, spec.DocDir); err != nil {
+		if docTree < 0 {
+			lack(fmt.Errorf("%s: %s cannot be opened", ProtDocDir, spec.DocDir))
+		} else if cwd, err := docLayer(c.dir, fmt.Sprintf("/proc/self/fd/%d", docTree)); err != nil {
 			lack(err)
 		} else {
 			c.cmd.Dir = cwd
 		}
 	}
-	if err := hideDirs(hide, c.dir, spec.DocDir); err != nil {
+	if err := hideDirs(spec.Hide, c.dir, spec.DocDir); err != nil {
 		lack(err)
 	}
 	if err := dropThreadPrivileges(); err != nil {

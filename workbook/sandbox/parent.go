@@ -17,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // readyTimeout bounds how long a child may take to set up (and warm).
@@ -113,10 +115,15 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		closers = append(closers, w)
 		return w, nil
 	}
-	ctlR, err := pipe(&c.ctl, true)
+	// The control channel is a socket pair: the document's folder
+	// travels on it as a descriptor (see sendSpec).
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sandbox: control socket: %w", err)
 	}
+	c.ctl = os.NewFile(uintptr(pair[0]), "control")
+	ctlR := os.NewFile(uintptr(pair[1]), "control")
+	closers = append(closers, ctlR)
 	statusW, err := pipe(&c.status, false)
 	if err != nil {
 		return nil, err
@@ -129,6 +136,12 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	if err != nil {
 		return nil, err
 	}
+	rootFD, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	root := os.NewFile(uintptr(rootFD), "/")
+	closers = append(closers, root)
 	path := os.Getenv("PATH")
 	if path == "" {
 		path = defaultPath
@@ -140,7 +153,16 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		if iso.mount {
 			cmd.Env = append(cmd.Env, envMount+"=1")
 		}
-		netFD := -1
+		netFD, tmpl := -1, -1
+		if iso.mount && !iso.user {
+			// Root: the child's mount namespace is a copy of the
+			// template, made by cloning from a thread inside it.
+			var lacks []string
+			if tmpl, lacks = templates.get(); tmpl >= 0 {
+				cmd.Env = append(cmd.Env, envTemplate+"=1")
+				c.missing = append(c.missing, lacks...)
+			}
+		}
 		switch {
 		case iso.flags&syscall.CLONE_NEWNET != 0:
 			cmd.Env = append(cmd.Env, envNet+"=new")
@@ -161,7 +183,7 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		// payload runs; an exec'd binary gets the program's environment.
 		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
 		cmd.Stdout, cmd.Stderr = outW, errW
-		cmd.ExtraFiles = []*os.File{ctlR, statusW}
+		cmd.ExtraFiles = []*os.File{ctlR, statusW, root}
 		cmd.WaitDelay = WaitDelay
 		attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: iso.flags}
 		if iso.user {
@@ -171,13 +193,14 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		}
 		cmd.SysProcAttr = attr
 		c.netFD = netFD
-		startErr = startOwned(cmd, c)
+		startErr = startOwned(cmd, c, tmpl)
 		if startErr == nil {
 			c.cmd, c.isolation = cmd, iso.name
 			break
 		}
 		nets.give(netFD)
 		c.netFD = -1
+		c.missing = nil
 		if !refused(startErr) {
 			break
 		}
@@ -223,17 +246,25 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 // process still running, or the process would be killed with it. With
 // c.netFD set, the thread first enters that network namespace, which the
 // child inherits; the thread is then never unlocked and ends with the
-// goroutine.
-func startOwned(cmd *exec.Cmd, c *child) error {
+// goroutine. So it is with tmpl, a mount namespace for the thread to
+// enter (the template), which a child started with CLONE_NEWNS copies.
+func startOwned(cmd *exec.Cmd, c *child, tmpl int) error {
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
+		if tmpl >= 0 {
+			if err := enterTemplate(tmpl); err != nil {
+				started <- err
+				return
+			}
+		}
 		if c.netFD >= 0 {
 			if err := enterNet(c.netFD); err != nil {
 				started <- err
 				return
 			}
-		} else {
+		}
+		if tmpl < 0 && c.netFD < 0 {
 			defer runtime.UnlockOSThread()
 		}
 		if err := cmd.Start(); err != nil {
@@ -413,7 +444,7 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		return nil, fmt.Errorf("sandbox: encoding spec: %w", err)
 	}
 	return c.supervise(ctx, spec, s, func() error {
-		_, werr := c.ctl.Write(data)
+		werr := c.sendSpec(data, spec.DocDir)
 		c.ctl.Close()
 		// EOF on the status pipe: the program was exec'd or the payload runs.
 		unwatch := context.AfterFunc(ctx, func() { c.status.SetReadDeadline(time.Now()) })
@@ -438,6 +469,27 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		}
 		return nil
 	})
+}
+
+// sendSpec writes the encoded spec on the control socket, after one byte
+// that carries, when docDir is set, a detached copy of the document's
+// folder (open_tree): made here, in the workbook's mount namespace where
+// the folder is visible, it is the lower layer of the run's overlay even
+// where the child hides the directory that holds it.
+func (c *child) sendSpec(data []byte, docDir string) error {
+	var rights []byte
+	if docDir != "" {
+		tree, err := unix.OpenTree(unix.AT_FDCWD, docDir, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+		if err == nil {
+			defer unix.Close(tree)
+			rights = unix.UnixRights(tree)
+		}
+	}
+	if err := unix.Sendmsg(int(c.ctl.Fd()), []byte{0}, rights, nil, 0); err != nil {
+		return err
+	}
+	_, err := c.ctl.Write(data)
+	return err
 }
 
 // supervise runs start, which must leave the program running with its
