@@ -40,7 +40,7 @@ Flags:
   --junit FILE    also write a JUnit XML report to FILE
   --shard K/N     only the K-th of N parts (1-based), for CI matrices
   --color WHEN    auto, always or never (default auto: on for a terminal, off with NO_COLOR)
-  -h, --help      show this help
+` + sandboxUsage + `  -h, --help      show this help
 
 Exit status: 0 when nothing failed, 1 when a program failed, 2 for usage
 errors and documents that cannot be read.
@@ -62,6 +62,7 @@ type verifyFlags struct {
 	color   string
 	count   int
 	paths   []string
+	sandbox string
 }
 
 func parseVerify(args []string) (*verifyFlags, error) {
@@ -77,6 +78,7 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	fs.StringVar(&f.junit, "junit", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
 	fs.StringVar(&f.color, "color", "auto", "")
+	fs.StringVar(&f.sandbox, "sandbox", "", "")
 	fs.IntVar(&f.count, "count", 1, "")
 	// Flags may come after paths: parse, take a path, parse again.
 	for {
@@ -187,14 +189,19 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 
 	useColour := colour(f.color, stdout, env)
 	pal := check.NewPalette(useColour)
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, f.engine)*f.count)})
+	box, ok := sandboxSetup("verify", f.sandbox, env, stderr)
+	if !ok {
+		return 2
+	}
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, f.engine)*f.count), Sandbox: box})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2
 	}
 	defer runner.Close()
 
-	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
+	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour, Count: f.count,
+		OnDisk: len(f.paths) > 0}
 	// The duration history only orders the work: without it (no cache
 	// directory, a corrupt file) verify runs the same, in another order.
 	// When every run starts at once there is nothing to order, and a small

@@ -183,23 +183,37 @@ func ChildMain(payloads map[string]Payload) int {
 		if err := hideDirs(hide, dir, spec.DocDir); err != nil {
 			lack(err)
 		}
-	} else {
+	}
+	ruleset := -1
+	if !private {
 		missing = missingOf(nil, "no namespaces")
 		if spec.DocDir != "" {
-			if err := docLinks(dir, spec.DocDir); err != nil {
-				lack(err)
+			// No overlay without a mount namespace: the program runs in
+			// the document's folder itself, which Landlock keeps
+			// read-only.
+			if err := os.Chdir(spec.DocDir); err != nil {
+				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
 			}
 		}
-		if err := landlockRun(dir, spec.Hide, spec.DocDir); err != nil {
+		var err error
+		if ruleset, err = landlockRuleset(dir, spec.Hide, spec.DocDir); err != nil {
 			lack(err)
-		} else {
-			fmt.Fprintf(status, "have %s\n", ProtLandlock)
 		}
 	}
 	limits := spec.Limits
 	limits.Processes += spec.NprocBase
 	if err := setLimits(limits); err != nil {
 		return fail("limits: %v", err)
+	}
+	enforce := func(allThreads bool) {
+		if ruleset < 0 {
+			return
+		}
+		if err := landlockRestrict(ruleset, allThreads); err != nil {
+			lack(err)
+			return
+		}
+		fmt.Fprintf(status, "have %s\n", ProtLandlock)
 	}
 	if spec.Path != "" {
 		// The privileges dropped are the thread's: the exec must come
@@ -208,8 +222,9 @@ func ChildMain(payloads map[string]Payload) int {
 		if err := dropThreadPrivileges(); err != nil {
 			lack(err)
 		}
+		enforce(false)
 		if !report(status, missing, spec.Strict) {
-			return fail("%v", strictError(missing))
+			return fail("%v", strictError(protectionsMissing(missing)))
 		}
 		syscall.CloseOnExec(statusFD)
 		argv := append([]string{spec.Path}, spec.Args...)
@@ -242,8 +257,9 @@ func ChildMain(payloads map[string]Payload) int {
 	if err := dropProcessPrivileges(); err != nil {
 		lack(err)
 	}
+	enforce(true)
 	if !report(status, missing, spec.Strict) {
-		return fail("%v", strictError(missing))
+		return fail("%v", strictError(protectionsMissing(missing)))
 	}
 	status.Close()
 	return p.Run(warm, spec.Request)
@@ -272,7 +288,7 @@ func receiveTree(fd int) (int, error) {
 // report writes on the status pipe the protections the run has and
 // lacks. It returns false when a strict spec lacks some.
 func report(status *os.File, missing []string, strict bool) bool {
-	if strict && len(missing) > 0 {
+	if strict && len(protectionsMissing(missing)) > 0 {
 		return false
 	}
 	var b strings.Builder

@@ -221,8 +221,8 @@ func (c *child) launch(spec Spec, limits Limits) error {
 	if err := dropThreadPrivileges(); err != nil {
 		lack(err)
 	}
-	if spec.Strict && len(c.missing) > 0 {
-		return strictError(c.missing)
+	if spec.Strict && len(protectionsMissing(c.missing)) > 0 {
+		return strictError(protectionsMissing(c.missing))
 	}
 	if err := c.cmd.Start(); err != nil {
 		if refused(err) {
@@ -255,7 +255,7 @@ func (c *child) launch(spec Spec, limits Limits) error {
 	if err := c.procOf(pid); err != nil {
 		lack(err)
 		if spec.Strict {
-			return fail(strictError(c.missing))
+			return fail(strictError(protectionsMissing(c.missing)))
 		}
 	}
 	if err := applyLimits(limits, func(resource int, lim *unix.Rlimit) error {

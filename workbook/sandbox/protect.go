@@ -138,6 +138,18 @@ func nameOf(missing string) string {
 	return name
 }
 
+// protectionsMissing returns the entries of missing that are about
+// protections (not about the document's folder, which is a service).
+func protectionsMissing(missing []string) []string {
+	var out []string
+	for _, m := range missing {
+		if nameOf(m) != ProtDocDir {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // strictError is the error of a strict run that lacks the protections
 // of missing.
 func strictError(missing []string) error {

@@ -77,6 +77,9 @@ type Options struct {
 	// History, when not nil, orders the runs (longest expected first, see
 	// Order) and records the duration of every run. The caller saves it.
 	History *History
+	// OnDisk says the documents were read from disk: each program sees
+	// its document's folder, read-only (engine.Request.Dir).
+	OnDisk bool
 }
 
 // JobsPerCPU is how many programs run at once per CPU by default. Most
@@ -174,6 +177,18 @@ func LoadPaths(paths []string) ([]*lessons.Document, error) {
 		docs = append(docs, doc)
 	}
 	return docs, errors.Join(errs...)
+}
+
+// docDir is the folder of the document file, for a document on disk.
+func docDir(file string, onDisk bool) string {
+	if !onDisk {
+		return ""
+	}
+	dir, err := filepath.Abs(filepath.Dir(file))
+	if err != nil {
+		return ""
+	}
+	return dir
 }
 
 // Selection chooses programs.
@@ -369,6 +384,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 			Timeout:     TimeoutFor(it, opts.Timeout),
 			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
 			Seen:        check.Seen(p),
+			Dir:         docDir(p.File, opts.OnDisk),
 		})
 	}
 	if err == nil && v == nil {
