@@ -270,7 +270,7 @@ func ChildMain(payloads map[string]Payload) int {
 func receiveTree(fd int) (int, error) {
 	oob := make([]byte, unix.CmsgSpace(4))
 	var b [1]byte
-	_, oobn, _, _, err := unix.Recvmsg(fd, b[:], oob, unix.MSG_CMSG_CLOEXEC)
+	_, oobn, _, _, err := unix.Recvmsg(fd, b[:], oob, 0)
 	if err != nil {
 		return -1, err
 	}
@@ -282,6 +282,7 @@ func receiveTree(fd int) (int, error) {
 	if err != nil || len(fds) == 0 {
 		return -1, nil
 	}
+	unix.CloseOnExec(fds[0])
 	return fds[0], nil
 }
 
@@ -318,22 +319,6 @@ func underTmp(path string) (string, bool) {
 		return "", false
 	}
 	return rel, true
-}
-
-// privateTmp mounts a tmpfs on /tmp, after making / recursively private
-// in the (new) mount namespace unless it is a copy of the template,
-// which is private already.
-func privateTmp(copied bool) error {
-	if !copied {
-		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-			return fmt.Errorf("making / private: %w", err)
-		}
-	}
-	opts := fmt.Sprintf("mode=1777,size=%d", TmpSize)
-	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
-		return fmt.Errorf("mounting tmpfs on /tmp: %w", err)
-	}
-	return nil
 }
 
 // hostPath returns the path through which path, on the workbook's own
@@ -385,32 +370,6 @@ func setStdin(spec wireSpec) error {
 	return unix.Close(fd)
 }
 
-// openStdin returns a descriptor for a program's standard input:
-// /dev/null without input, else a memfd holding it, so that no writer has
-// to outlive the exec.
-func openStdin(input []byte, has bool) (int, error) {
-	if !has {
-		return unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	}
-	fd, err := unix.MemfdCreate("stdin", unix.MFD_CLOEXEC)
-	if err != nil {
-		return -1, err
-	}
-	for b := input; len(b) > 0; {
-		n, err := unix.Write(fd, b)
-		if err != nil {
-			unix.Close(fd)
-			return -1, err
-		}
-		b = b[n:]
-	}
-	if _, err := unix.Seek(fd, 0, io.SeekStart); err != nil {
-		unix.Close(fd)
-		return -1, err
-	}
-	return fd, nil
-}
-
 // setLimits applies l to this process (and so to what it execs).
 func setLimits(l Limits) error {
 	return applyLimits(l, unix.Setrlimit)
@@ -430,7 +389,7 @@ func applyLimits(l Limits, set func(resource int, lim *unix.Rlimit) error) error
 		{"RLIMIT_NOFILE", unix.RLIMIT_NOFILE, l.OpenFiles, l.OpenFiles},
 		{"RLIMIT_CPU", unix.RLIMIT_CPU, l.CPUSeconds, l.CPUSeconds + 1},
 	} {
-		if err := set(r.resource, &unix.Rlimit{Cur: r.cur, Max: r.max}); err != nil {
+		if err := set(r.resource, newRlimit(r.cur, r.max)); err != nil {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
 	}

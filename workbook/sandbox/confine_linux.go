@@ -329,3 +329,19 @@ func dropProcessPrivileges() error {
 	}
 	return nil
 }
+
+// privateTmp mounts a tmpfs on /tmp, after making / recursively private
+// in the (new) mount namespace unless it is a copy of the template,
+// which is private already.
+func privateTmp(copied bool) error {
+	if !copied {
+		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+			return fmt.Errorf("making / private: %w", err)
+		}
+	}
+	opts := fmt.Sprintf("mode=1777,size=%d", TmpSize)
+	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
+		return fmt.Errorf("mounting tmpfs on /tmp: %w", err)
+	}
+	return nil
+}

@@ -1,8 +1,9 @@
+//go:build linux
+
 package sandbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,10 +12,6 @@ import (
 
 	"golang.org/x/sys/unix"
 )
-
-// errNoDirect says the kernel refused something a direct start needs: the
-// run goes through a re-executed child instead.
-var errNoDirect = errors.New("sandbox: direct start refused")
 
 // cldTrapped is CLD_TRAPPED from <signal.h>: the si_code of a traced child
 // that stopped.

@@ -35,22 +35,6 @@ type isolation struct {
 	mount bool // a new mount namespace: /tmp can be made private
 }
 
-// isolationsFrom returns the isolations to try, strongest first, starting
-// at the one named (all of them when name is empty or unknown).
-func isolationsFrom(name string) []isolation {
-	all := []isolation{
-		{"pid+mount", syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, false, true},
-		{"user+pid+mount", syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET, true, true},
-		{"pgroup", 0, false, false},
-	}
-	for i, iso := range all {
-		if iso.name == name {
-			return all[i:]
-		}
-	}
-	return all
-}
-
 // child is a started sandbox child, parent side.
 type child struct {
 	cmd       *exec.Cmd
@@ -117,7 +101,17 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	}
 	// The control channel is a socket pair: the document's folder
 	// travels on it as a descriptor (see sendSpec).
-	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	// Under ForkLock, as os.Pipe does where it cannot create the
+	// descriptors close-on-exec at once: a child started meanwhile by
+	// another goroutine must not inherit them (this child would then
+	// never see the end of its spec).
+	syscall.ForkLock.RLock()
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err == nil {
+		unix.CloseOnExec(pair[0])
+		unix.CloseOnExec(pair[1])
+	}
+	syscall.ForkLock.RUnlock()
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: control socket: %w", err)
 	}
@@ -136,7 +130,7 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	if err != nil {
 		return nil, err
 	}
-	rootFD, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	rootFD, err := openRoot()
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
@@ -153,30 +147,6 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		if iso.mount {
 			cmd.Env = append(cmd.Env, envMount+"=1")
 		}
-		netFD, tmpl := -1, -1
-		if iso.mount && !iso.user {
-			// Root: the child's mount namespace is a copy of the
-			// template, made by cloning from a thread inside it.
-			var lacks []string
-			if tmpl, lacks = templates.get(); tmpl >= 0 {
-				cmd.Env = append(cmd.Env, envTemplate+"=1")
-				c.missing = append(c.missing, lacks...)
-			}
-		}
-		switch {
-		case iso.flags&syscall.CLONE_NEWNET != 0:
-			cmd.Env = append(cmd.Env, envNet+"=new")
-		case iso.mount:
-			// Root: the child is started from a thread moved into a
-			// lent namespace (see netLender), whose loopback is up.
-			fd, err := nets.take()
-			if err != nil {
-				c.missing = append(c.missing, lackOf(err))
-				break
-			}
-			netFD = fd
-			cmd.Env = append(cmd.Env, envNet+"=lent")
-		}
 		// One P while the child starts and warms up: fewer threads and
 		// less scheduling (7% less CPU per interpreted run, back to back,
 		// docs/performance.md). ChildMain restores the default before the
@@ -185,20 +155,13 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		cmd.Stdout, cmd.Stderr = outW, errW
 		cmd.ExtraFiles = []*os.File{ctlR, statusW, root}
 		cmd.WaitDelay = WaitDelay
-		attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: iso.flags}
-		if iso.user {
-			attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
-			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
-			attr.GidMappingsEnableSetgroups = false
-		}
-		cmd.SysProcAttr = attr
-		c.netFD = netFD
+		tmpl := c.prepare(cmd, iso)
 		startErr = startOwned(cmd, c, tmpl)
 		if startErr == nil {
 			c.cmd, c.isolation = cmd, iso.name
 			break
 		}
-		nets.give(netFD)
+		nets.give(c.netFD)
 		c.netFD = -1
 		c.missing = nil
 		if !refused(startErr) {
@@ -478,12 +441,9 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 // where the child hides the directory that holds it.
 func (c *child) sendSpec(data []byte, docDir string) error {
 	var rights []byte
-	if docDir != "" {
-		tree, err := unix.OpenTree(unix.AT_FDCWD, docDir, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
-		if err == nil {
-			defer unix.Close(tree)
-			rights = unix.UnixRights(tree)
-		}
+	if tree := copyTree(docDir); tree >= 0 {
+		defer unix.Close(tree)
+		rights = unix.UnixRights(tree)
 	}
 	if err := unix.Sendmsg(int(c.ctl.Fd()), []byte{0}, rights, nil, 0); err != nil {
 		return err

@@ -201,6 +201,10 @@ type Result struct {
 	Missing     []string
 }
 
+// errNoDirect says a binary cannot be started directly here (see
+// runDirect): the run goes through a re-executed child instead.
+var errNoDirect = errors.New("sandbox: direct start refused")
+
 // Run runs spec in a freshly started child (a binary directly, where the
 // kernel allows it: see "Direct start" above) and waits for its verdict.
 // The error is only for failures of the sandbox itself (it could not start
