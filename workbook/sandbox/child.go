@@ -168,9 +168,14 @@ func ChildMain(payloads map[string]Payload) int {
 	}
 	if private {
 		if spec.DocDir != "" {
-			if docTree < 0 {
-				lack(fmt.Errorf("%s: %s cannot be opened", ProtDocDir, spec.DocDir))
-			} else if cwd, err := docLayer(dir, fmt.Sprintf("/proc/self/fd/%d", docTree)); err != nil {
+			// The copy made by the parent where the folder is visible;
+			// in a user namespace the kernel refuses it as a layer, but
+			// there the folder is still visible (nothing hidden yet).
+			lower := spec.DocDir
+			if docTree >= 0 && copied {
+				lower = fmt.Sprintf("/proc/self/fd/%d", docTree)
+			}
+			if cwd, err := docLayer(dir, lower); err != nil {
 				lack(err)
 			} else if err := os.Chdir(cwd); err != nil {
 				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
@@ -180,7 +185,7 @@ func ChildMain(payloads map[string]Payload) int {
 		if copied {
 			hide = hide[min(len(hide), spec.Defaults):] // the template hides those
 		}
-		if err := hideDirs(hide, dir, spec.DocDir); err != nil {
+		if err := hideDirs(hide, dir); err != nil {
 			lack(err)
 		}
 	}

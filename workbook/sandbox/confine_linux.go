@@ -119,7 +119,7 @@ func (m *mountTemplate) build() {
 		if err := minimalDev(false); err != nil {
 			lack(fmt.Errorf("%s: %w", ProtDevices, err))
 		}
-		if err := hideDirs(DefaultHidden(), os.TempDir(), ""); err != nil {
+		if err := hideDirs(DefaultHidden(), os.TempDir()); err != nil {
 			lack(err)
 		}
 		fd, err := unix.Open(fmt.Sprintf("/proc/self/task/%d/ns/mnt", unix.Gettid()), unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -214,24 +214,33 @@ func docLayer(dir, docDir string) (string, error) {
 }
 
 // hideDirs mounts an empty read-only tmpfs over each directory of hide
-// that exists and holds neither the run directory nor keep (the
-// document's folder): those would vanish with it.
-func hideDirs(hide []string, dir, keep string) error {
+// that exists. A directory that holds the run directory (dir) or /tmp
+// cannot be hidden without them: it stays visible, and the error says so.
+func hideDirs(hide []string, dir string) error {
+	var kept []string
 	for _, h := range hide {
 		if h == "" || !filepath.IsAbs(h) {
 			continue
 		}
 		h = filepath.Clean(h)
-		if within(dir, h) || (keep != "" && within(keep, h)) || within("/tmp", h) {
+		if within(h, "/tmp") && h != "/tmp" {
+			// Under /tmp: the run's private /tmp covers it already.
 			continue
 		}
 		fi, err := os.Stat(h)
 		if err != nil || !fi.IsDir() {
 			continue
 		}
+		if within(dir, h) || within("/tmp", h) {
+			kept = append(kept, h)
+			continue
+		}
 		if err := unix.Mount("tmpfs", h, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,mode=755"); err != nil {
 			return fmt.Errorf("%s: %s: %w", ProtHidden, h, err)
 		}
+	}
+	if len(kept) > 0 {
+		return fmt.Errorf("%s: %s holds the run directory", ProtHidden, strings.Join(kept, ", "))
 	}
 	return nil
 }

@@ -212,7 +212,7 @@ func (c *child) launch(spec Spec, limits Limits) error {
 			c.cmd.Dir = cwd
 		}
 	}
-	if err := hideDirs(spec.Hide, c.dir, spec.DocDir); err != nil {
+	if err := hideDirs(spec.Hide, c.dir); err != nil {
 		lack(err)
 	}
 	if err := dropThreadPrivileges(); err != nil {

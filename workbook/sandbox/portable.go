@@ -91,7 +91,7 @@ func writableRunDir(string) error { return lacking(ProtReadOnly) }
 func confineBase(string) error    { return lacking(ProtReadOnly) }
 func mountProc(int) error         { return lacking(ProtProc) }
 func loopbackUp() error           { return lacking(ProtNetwork) }
-func hideDirs([]string, string, string) error {
+func hideDirs([]string, string) error {
 	return lacking(ProtHidden)
 }
 func docLayer(string, string) (string, error) { return "", lacking(ProtDocDir) }
