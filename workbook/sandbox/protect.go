@@ -79,7 +79,7 @@ var ErrNotStrict = errors.New("sandbox: --sandbox strict: a protection is missin
 
 // DefaultHidden returns the directories hidden from every run: the homes
 // (/root, /home and the invoking user's $HOME wherever it is) and the
-// workbook's own cache (which holds its state: binaries and durations).
+// workbook's own cache (binaries, durations) and configuration.
 func DefaultHidden() []string {
 	hide := []string{"/root", "/home"}
 	if home := os.Getenv("HOME"); home != "" && filepath.IsAbs(home) && filepath.Clean(home) != "/" {
@@ -87,6 +87,9 @@ func DefaultHidden() []string {
 	}
 	if cache, err := os.UserCacheDir(); err == nil && filepath.IsAbs(cache) {
 		hide = append(hide, filepath.Join(cache, "ppworkbook"))
+	}
+	if config, err := os.UserConfigDir(); err == nil && filepath.IsAbs(config) {
+		hide = append(hide, filepath.Join(config, "ppworkbook"))
 	}
 	return hide
 }
