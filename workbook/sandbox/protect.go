@@ -91,7 +91,26 @@ func DefaultHidden() []string {
 	if config, err := os.UserConfigDir(); err == nil && filepath.IsAbs(config) {
 		hide = append(hide, filepath.Join(config, "ppworkbook"))
 	}
-	return hide
+	return outermost(hide)
+}
+
+// outermost returns the directories of dirs that lie in no other of
+// them, in their order: hiding those hides the rest (one mount each).
+func outermost(dirs []string) []string {
+	var out []string
+	for i, d := range dirs {
+		inner := false
+		for j, o := range dirs {
+			if i != j && within(d, o) && (d != o || j < i) {
+				inner = true
+				break
+			}
+		}
+		if !inner {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // missingOf returns the protections of allProtections not in active.
