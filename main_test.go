@@ -3,7 +3,6 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,11 +11,10 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/ppworkbook/workbook/internal/golden"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
 )
-
-var update = flag.Bool("update", false, "update the cmp files of testdata/script/*.txtar")
 
 // TestMain makes the test binary the real workbook command for the scripts,
 // and hands sandbox children (re-executions of this binary) to the sandbox.
@@ -35,7 +33,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		WorkdirRoot:   t.TempDir(),
-		UpdateScripts: *update,
+		UpdateScripts: golden.Update(), // go test -update: rewrite the cmp files
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", filepath.Join(env.WorkDir, ".home"))
 			env.Setenv("XDG_CACHE_HOME", shared)
