@@ -327,8 +327,15 @@ func TestEscapesWorkbook(t *testing.T) {
 	// The workbook's $HOME (hidden) is the host's home with the secret.
 	// (The go command the compiled engine runs writes its telemetry under
 	// the configuration directory: elsewhere.)
+	// Its cache (hidden too) is outside /tmp, as a user's is: the binaries
+	// it runs are in a hidden directory.
+	cache, err := os.MkdirTemp(filepath.Dir(host), "workbook-escape-cache-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(cache) })
 	env := []string{"HOME=" + filepath.Join(host, "home"), "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
-		"GOTELEMETRY=off", "WB_ESCAPE_SECRET=1"}
+		"XDG_CACHE_HOME=" + cache, "GOTELEMETRY=off", "WB_ESCAPE_SECRET=1"}
 	verify := func(t *testing.T, env []string, args ...string) (string, string) {
 		cmd := exec.Command(bin, append([]string{"verify", "--timeout", "30s"}, args...)...)
 		cmd.Env = append(os.Environ(), env...)

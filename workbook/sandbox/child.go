@@ -201,7 +201,7 @@ func ChildMain(payloads map[string]Payload) int {
 			}
 		}
 		var err error
-		if ruleset, err = landlockRuleset(dir, spec.Hide, spec.DocDir); err != nil {
+		if ruleset, err = landlockRuleset(dir, spec.Hide, spec.DocDir, spec.Path); err != nil {
 			lack(err)
 		}
 	}

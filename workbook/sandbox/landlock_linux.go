@@ -53,8 +53,10 @@ const (
 // whole tree readable (and executable) but the hidden directories,
 // writable only the run directory, /tmp (the real one: there is no
 // private one) and the devices; keep (the document's folder) readable
-// even inside a hidden directory. It returns the ruleset's descriptor.
-func landlockRuleset(dir string, hide []string, keep string) (int, error) {
+// even inside a hidden directory, and exe (the binary to run, which may
+// be in the workbook's hidden cache) readable and executable. It returns
+// the ruleset's descriptor.
+func landlockRuleset(dir string, hide []string, keep, exe string) (int, error) {
 	abi := landlockABI()
 	if abi <= 0 {
 		return -1, fmt.Errorf("%s: not offered by this kernel", ProtLandlock)
@@ -102,10 +104,13 @@ func landlockRuleset(dir string, hide []string, keep string) (int, error) {
 			return -1, fmt.Errorf("%s: %s: %w", ProtLandlock, p, err)
 		}
 	}
-	if keep != "" {
-		if err := add(keep, llRead); err != nil {
+	for _, p := range []string{keep, exe} {
+		if p == "" {
+			continue
+		}
+		if err := add(p, llRead); err != nil {
 			unix.Close(rs)
-			return -1, fmt.Errorf("%s: %s: %w", ProtLandlock, keep, err)
+			return -1, fmt.Errorf("%s: %s: %w", ProtLandlock, p, err)
 		}
 	}
 	return rs, nil

@@ -400,8 +400,10 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		Payload: spec.Payload, Request: spec.Request,
 		Stdin: spec.Stdin, HasStdin: spec.Stdin != nil,
 		Env: c.env(spec.Env), Limits: s.limits, NprocBase: nprocBase(),
-		Hide: append(DefaultHidden(), spec.Hide...), DocDir: spec.DocDir, Strict: spec.Strict,
+		DocDir: spec.DocDir, Strict: spec.Strict,
 	}
+	defaults := DefaultHidden()
+	wire.Hide, wire.Defaults = append(defaults, spec.Hide...), len(defaults)
 	data, err := json.Marshal(wire)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: encoding spec: %w", err)

@@ -95,7 +95,7 @@ func hideDirs([]string, string) error {
 	return lacking(ProtHidden)
 }
 func docLayer(string, string) (string, error) { return "", lacking(ProtDocDir) }
-func landlockRuleset(string, []string, string) (int, error) {
+func landlockRuleset(string, []string, string, string) (int, error) {
 	return -1, lacking(ProtLandlock)
 }
 func landlockRestrict(int, bool) error { return lacking(ProtLandlock) }
