@@ -151,6 +151,16 @@ var escapeCases = []escapeCase{
 	try("fill", err == nil, fmt.Sprint(total, " MiB written"))
 	fmt.Println(strings.Contains(fmt.Sprint(err), "no space left on device"))
 `, []string{"fill"}, "true\n"},
+	{"reach a service's socket or the terminal", `
+	fd, _ := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	err := unix.Connect(fd, &unix.SockaddrUnix{Name: "SERVICE_PATH"})
+	try("socket", err == nil, "connected to SERVICE_PATH")
+	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	try("terminal", err == nil, "opened the controlling terminal")
+	if tty != nil {
+		tty.Close()
+	}
+`, []string{"socket", "terminal"}, ""},
 	{"get privileges back", `
 	err := unix.Mount("", "/", "", unix.MS_REMOUNT|unix.MS_BIND, "")
 	try("remount", err == nil, "remounted /")
@@ -176,6 +186,7 @@ func TestEscapes(t *testing.T) {
 	}
 	host := escapeHost(t)
 	port, accepted := escapeListener(t)
+	sock := escapeSocket(t)
 	t.Setenv("WB_ESCAPE_SECRET", "1")
 	r, err := New(Options{CacheDir: t.TempDir(), Warm: 1,
 		Sandbox: Sandbox{Hide: []string{filepath.Join(host, "home")}, Strict: true}})
@@ -187,7 +198,7 @@ func TestEscapes(t *testing.T) {
 		for _, tc := range escapeCases {
 			t.Run(eng+"/"+tc.name, func(t *testing.T) {
 				src := escapePrelude + tc.body + "}\n"
-				src = strings.NewReplacer("HOST", host, "PORT", fmt.Sprint(port), "PID", fmt.Sprint(os.Getpid())).Replace(src)
+				src = strings.NewReplacer("HOST", host, "PORT", fmt.Sprint(port), "PID", fmt.Sprint(os.Getpid()), "SERVICE_PATH", sock).Replace(src)
 				p := &lessons.Program{File: "escape.md", Line: 1, Name: tc.name, Source: src, Timeout: 20 * time.Second}
 				v, err := r.Run(context.Background(), Request{Program: p, Engine: eng})
 				if err != nil {
@@ -309,12 +320,13 @@ func TestEscapesWorkbook(t *testing.T) {
 	}
 	host := escapeHost(t)
 	port, accepted := escapeListener(t)
+	sock := escapeSocket(t)
 	write := func(name string, cases []escapeCase) string {
 		var doc strings.Builder
 		doc.WriteString("# Escapes\n")
 		for _, tc := range cases {
 			src := escapePrelude + tc.body + "}\n"
-			src = strings.NewReplacer("HOST", host, "PORT", fmt.Sprint(port), "PID", fmt.Sprint(os.Getpid())).Replace(src)
+			src = strings.NewReplacer("HOST", host, "PORT", fmt.Sprint(port), "PID", fmt.Sprint(os.Getpid()), "SERVICE_PATH", sock).Replace(src)
 			fmt.Fprintf(&doc, "\n## %s\n\n```go\n%s```\n\n```output\n%s```\n", tc.name, src, tc.output())
 		}
 		md := filepath.Join(dir, name)
@@ -454,4 +466,25 @@ func escapeListener(t *testing.T) (int, *atomic.Int64) {
 		unix.Close(fd)
 	})
 	return sa.(*unix.SockaddrInet4).Port, &n
+}
+
+// escapeSocket listens on a Unix socket in /run, where the machine's
+// services keep theirs (a read-only mount does not stop a connect), and
+// returns its path; it is removed at the end.
+func escapeSocket(t *testing.T) string {
+	t.Helper()
+	path := fmt.Sprintf("/run/workbook-escape-%d.sock", os.Getpid())
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		unix.Close(fd)
+		t.Skip("cannot listen in /run:", err)
+	}
+	t.Cleanup(func() { unix.Close(fd); os.Remove(path) })
+	if err := unix.Listen(fd, 4); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

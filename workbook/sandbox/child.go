@@ -181,9 +181,10 @@ func ChildMain(payloads map[string]Payload) int {
 				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
 			}
 		}
-		hide := spec.Hide
+		hide := append(spec.Hide, runtimeDirs...)
 		if copied {
-			hide = hide[min(len(hide), spec.Defaults):] // the template hides those
+			// The template hides the defaults and runtimeDirs.
+			hide = spec.Hide[min(len(spec.Hide), spec.Defaults):]
 		}
 		if err := hideDirs(hide, dir); err != nil {
 			lack(err)

@@ -116,7 +116,7 @@ func (m *mountTemplate) build() {
 		if err := minimalDev(false); err != nil {
 			lack(fmt.Errorf("%s: %w", ProtDevices, err))
 		}
-		if err := hideDirs(DefaultHidden(), os.TempDir()); err != nil {
+		if err := hideDirs(append(DefaultHidden(), runtimeDirs...), os.TempDir()); err != nil {
 			lack(err)
 		}
 		fd, err := unix.Open(fmt.Sprintf("/proc/self/task/%d/ns/mnt", unix.Gettid()), unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -234,11 +234,17 @@ func docLayer(dir, docDir string) (string, error) {
 // cannot be hidden without them: it stays visible, and the error says so.
 func hideDirs(hide []string, dir string) error {
 	var kept []string
+	seen := map[string]bool{}
 	for _, h := range hide {
 		if h == "" || !filepath.IsAbs(h) {
 			continue
 		}
-		h = filepath.Clean(h)
+		// A link (/var/run -> /run, a home elsewhere) hides its target.
+		h, err := filepath.EvalSymlinks(h)
+		if err != nil || seen[h] {
+			continue
+		}
+		seen[h] = true
 		if within(h, "/tmp") && h != "/tmp" {
 			// Under /tmp: the run's private /tmp covers it already.
 			continue

@@ -111,7 +111,7 @@ func (c *child) startDirect(spec Spec, limits Limits, stdout, stderr *os.File) e
 		Stdout: stdout,
 		Stderr: stderr,
 		SysProcAttr: &syscall.SysProcAttr{
-			Setpgid:    true,
+			Setsid:     true, // its own session and group: no controlling terminal to type into (TIOCSTI)
 			Pdeathsig:  syscall.SIGKILL,
 			Cloneflags: syscall.CLONE_NEWPID,
 			Ptrace:     true,

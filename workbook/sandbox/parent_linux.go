@@ -53,7 +53,7 @@ func (c *child) prepare(cmd *exec.Cmd, iso isolation) int {
 		c.netFD = fd
 		cmd.Env = append(cmd.Env, envNet+"=lent")
 	}
-	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: iso.flags}
+	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: iso.flags}
 	if iso.user {
 		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
 		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}

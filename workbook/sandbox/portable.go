@@ -33,7 +33,7 @@ func isolationsFrom(string) []isolation {
 
 // prepare sets up cmd for the child c: its own process group.
 func (c *child) prepare(cmd *exec.Cmd, _ isolation) int {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	return -1
 }
 

@@ -113,6 +113,12 @@ func outermost(dirs []string) []string {
 	return out
 }
 
+// runtimeDirs are hidden from every run that has a mount namespace: they
+// hold the sockets of the machine's services (a database, D-Bus, a
+// container daemon), which a read-only mount does not stop a program from
+// connecting to.
+var runtimeDirs = []string{"/run", "/var/run"}
+
 // missingOf returns the protections of allProtections not in active.
 func missingOf(active []string, why string) []string {
 	var missing []string
