@@ -64,6 +64,13 @@ func TestAutoDecides(t *testing.T) {
 			fallback: "exit status 4",
 		},
 		{
+			// The compiled run starts beside yaegi's at a quarter of the
+			// timeout and is cancelled when yaegi passes.
+			name:   "slow pass",
+			req:    Request{Program: src("import (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() { time.Sleep(1200 * time.Millisecond); fmt.Println(\"late\") }\n"), Timeout: 4 * time.Second, Accept: stdoutIs("late\n")},
+			engine: Yaegi, end: Exited, stdout: "late\n",
+		},
+		{
 			name:   "hangs under both",
 			req:    Request{Program: src("import \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), Timeout: 1500 * time.Millisecond},
 			engine: Compiled, end: TimedOut,
