@@ -68,6 +68,7 @@ func cmdCheckJSON(a *app, o *cmdOpts, args []string) error {
 	}
 	enc := json.NewEncoder(a.env.Stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(out); err != nil {
 		return fmt.Errorf("writing JSON: %w", err)
 	}

@@ -259,6 +259,7 @@ func statusMark(s status) string {
 func writeGradesJSON(w io.Writer, rep gradeReport) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(rep)
 }
 

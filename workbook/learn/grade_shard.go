@@ -27,7 +27,7 @@ func shardStudents(dirs []string, spec string) ([]string, string, error) {
 		return nil, "", usageError("--shard: %v", err)
 	}
 	sorted := slices.Clone(dirs)
-	slices.SortFunc(sorted, func(a, b string) int { return cmp.Compare(filepath.Clean(a), filepath.Clean(b)) })
+	slices.SortStableFunc(sorted, func(a, b string) int { return cmp.Compare(filepath.Clean(a), filepath.Clean(b)) })
 	sorted = slices.CompactFunc(sorted, func(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) })
 	var mine []string
 	for i, d := range sorted {
