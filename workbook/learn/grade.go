@@ -16,7 +16,7 @@ import (
 
 // gradeReport is the result of grading a class (or one shard of it).
 type gradeReport struct {
-	Exercises []string        `json:"exercises"` // exercise ids, in order
+	Exercises []string        `json:"exercises"`       // exercise ids, in order
 	Shard     string          `json:"shard,omitempty"` // "K/N" when graded with --shard
 	Students  []studentReport `json:"students"`
 }
