@@ -131,6 +131,7 @@ type cmdOpts struct {
 	jobs              int
 	grading           gradeOpts
 	checkJSON         bool
+	title             string
 }
 
 func commands() []command {
@@ -164,6 +165,7 @@ func commands() []command {
 				fs.BoolVar(&o.verbose, "v", false, "print the reason of every failure")
 				o.grading.register(fs)
 			}},
+		newCommand(),
 	}
 }
 
