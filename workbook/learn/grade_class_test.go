@@ -209,7 +209,7 @@ func TestGradeHostileFiles(t *testing.T) {
 		{"folder", statusError, "is not a regular file"},
 		{"fifo", statusError, "is not a regular file"},
 		{"huge", statusError, "is larger than"},
-		{"afile", statusError, "not a directory"},
+		{"afile", statusMissing, "is not a directory"},
 	}
 	var dirs []string
 	for _, tt := range tests {

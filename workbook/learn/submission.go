@@ -102,6 +102,9 @@ func (s *submission) read(e *exercise) ([]byte, error) {
 		if errors.Is(s.err, fs.ErrNotExist) {
 			return nil, missingf("%s: no such directory", s.dir)
 		}
+		if fi, err := os.Stat(s.dir); err == nil && !fi.IsDir() {
+			return nil, missingf("%s is not a directory", s.dir)
+		}
 		return nil, fmt.Errorf("%s: %w", s.dir, s.err)
 	}
 	name := filepath.Join(s.prefix, filepath.FromSlash(e.ID), "main.go")
