@@ -153,6 +153,10 @@ func Render(d Data) (map[string][]byte, error) {
 	return out, err
 }
 
+// ClassroomWorkflow is the path of the Classroom workflow among the files
+// Render returns.
+const ClassroomWorkflow = "student/.github/workflows/classroom.yml"
+
 // ErrNotEmpty is returned by Write for a directory that holds files.
 var ErrNotEmpty = errors.New("not empty")
 

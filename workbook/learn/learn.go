@@ -166,6 +166,7 @@ func commands() []command {
 				o.grading.register(fs)
 			}},
 		newCommand(),
+		classroomCommand(),
 	}
 }
 

@@ -38,10 +38,7 @@ func cmdNew(a *app, o *cmdOpts, args []string) error {
 	if err != nil {
 		return fmt.Errorf("the course template: %w", err)
 	}
-	d := course.Data{Title: title, Version: installVersion(), GoVersion: goMinor(goDirective)}
-	for _, e := range cat.Exercises() {
-		d.Exercises = append(d.Exercises, course.Exercise{ID: e.ID, Points: e.Ex.Points})
-	}
+	d := courseData(cat, title)
 	// The starters first: init refuses a folder that holds other files.
 	student := workDir{Dir: filepath.Join(dir, "student")}
 	res, err := student.Init(cat)
@@ -61,6 +58,35 @@ func cmdNew(a *app, o *cmdOpts, args []string) error {
 	}
 	a.out("\nNext: %s, then read %s.\n", a.p.Code("workbook verify "+filepath.Join(rel(dir), "*.md")), filepath.Join(rel(dir), "README.md"))
 	return nil
+}
+
+// courseData is what the course's templates need to know of cat.
+func courseData(cat *catalog, title string) course.Data {
+	d := course.Data{Title: title, Version: installVersion(), GoVersion: goMinor(goDirective)}
+	for _, e := range cat.Exercises() {
+		d.Exercises = append(d.Exercises, course.Exercise{ID: e.ID, Points: e.Ex.Points})
+	}
+	return d
+}
+
+// classroomCommand is `workbook classroom`.
+func classroomCommand() command {
+	return command{name: "classroom", short: "teacher: print the GitHub Classroom workflow of the lessons (a test per exercise, with its points)", run: cmdClassroom}
+}
+
+// cmdClassroom prints the Classroom workflow that `new` writes into
+// student/, for the lessons in use: after adding an exercise, write it
+// over student/.github/workflows/classroom.yml.
+func cmdClassroom(a *app, _ *cmdOpts, args []string) error {
+	if len(args) > 0 {
+		return usageError("classroom takes no arguments (use --lessons DIR for your lessons)")
+	}
+	files, err := course.Render(courseData(a.cat, a.cat.Title))
+	if err != nil {
+		return err
+	}
+	_, err = a.env.Stdout.Write(files[course.ClassroomWorkflow])
+	return err
 }
 
 // titleFromDir makes a title of a directory's name: "go-pipes" gives
