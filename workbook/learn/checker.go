@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
@@ -15,14 +14,12 @@ import (
 // Checker runs one program and checks it against its expectations. It must
 // be safe for concurrent use (grade checks many programs at once).
 type Checker interface {
-	// Check runs p and checks its verdict. When out is not nil the
-	// program's output streams to it as it runs. The error is for
-	// failures of the machinery; a failing program is a Result.
-	Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error)
+	// Check runs p with the settings s (from lessons.Resolve) and checks
+	// its verdict. When out is not nil the program's output streams to it
+	// as it runs. The error is for failures of the machinery; a failing
+	// program is a Result.
+	Check(ctx context.Context, p *lessons.Program, s lessons.Settings, out io.Writer) (check.Result, error)
 }
-
-// defaultTimeout bounds a program whose lesson gives no timeout.
-const defaultTimeout = 10 * time.Second
 
 // engineChecker is the real Checker: the sandboxed engines, then check.Check.
 type engineChecker struct {
@@ -40,20 +37,9 @@ func newEngineChecker(colour bool) (*engineChecker, error) {
 }
 
 // Check implements Checker.
-func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error) {
-	req := engine.Request{
-		Program:     p,
-		Engine:      p.Engine,
-		Timeout:     p.Timeout,
-		CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
-		Seen:        check.Seen(p),
-	}
-	if req.Engine == "" {
-		req.Engine = engine.Auto
-	}
-	if req.Timeout == 0 {
-		req.Timeout = defaultTimeout
-	}
+func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, s lessons.Settings, out io.Writer) (check.Result, error) {
+	req := engine.NewRequest(p, s)
+	req.Seen = check.Seen(p)
 	if out != nil {
 		sw := &syncWriter{w: out}
 		req.Stdout, req.Stderr = sw, sw
@@ -82,11 +68,11 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 
 // safeCheck calls c.Check and turns a panic in the machinery into an error,
 // so that one strange program never takes a whole grading run down.
-func safeCheck(ctx context.Context, c Checker, p *lessons.Program, out io.Writer) (res check.Result, err error) {
+func safeCheck(ctx context.Context, c Checker, p *lessons.Program, s lessons.Settings, out io.Writer) (res check.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("checking %s: internal error: %v", p.Name, r)
 		}
 	}()
-	return c.Check(ctx, p, out)
+	return c.Check(ctx, p, s, out)
 }

@@ -201,14 +201,15 @@ func gradeOne(ctx context.Context, c Checker, s *submission, e *exercise) gradeR
 		res.Status, res.Reason = statusError, fmt.Sprintf("exercise %s is marked skip: it cannot be checked", e.ID)
 		return res
 	}
-	r, err := safeCheck(ctx, c, learnerProgram(e, s.path(e), src), nil)
+	prog := learnerProgram(e, s.path(e), src)
+	r, err := safeCheck(ctx, c, prog, e.settings(prog), nil)
 	switch {
 	case err != nil:
 		res.Status, res.Reason = statusError, err.Error()
 	case r.Pass:
 		res.Status, res.Points = statusPass, e.Ex.Points
 	default:
-		res.Status, res.Failure, res.Reason = statusFail, string(r.Failure), r.Reason
+		res.Status, res.Failure, res.Reason = statusFail, string(r.Failure), r.Reason()
 	}
 	return res
 }
