@@ -27,9 +27,14 @@ type engineChecker struct {
 	colour bool
 }
 
-// newEngineChecker starts the engines; Close the checker when done.
-func newEngineChecker(colour bool) (*engineChecker, error) {
-	r, err := engine.New(engine.Options{})
+// newEngineChecker starts the engines, with the binary cache capped by
+// cacheMax (engine.ParseCacheMax); Close the checker when done.
+func newEngineChecker(colour bool, cacheMax string) (*engineChecker, error) {
+	max, err := engine.ParseCacheMax(cacheMax)
+	if err != nil {
+		return nil, fmt.Errorf("$%s: %w", engine.CacheMaxEnv, err)
+	}
+	r, err := engine.New(engine.Options{CacheMax: max})
 	if err != nil {
 		return nil, fmt.Errorf("starting the engines: %w", err)
 	}
@@ -40,6 +45,7 @@ func newEngineChecker(colour bool) (*engineChecker, error) {
 func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, s lessons.Settings, out io.Writer) (check.Result, error) {
 	req := engine.NewRequest(p, s)
 	req.Seen = check.Seen(p)
+	req.Accept = check.Accept(p)
 	if out != nil {
 		sw := &syncWriter{w: out}
 		req.Stdout, req.Stderr = sw, sw

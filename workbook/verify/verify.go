@@ -66,6 +66,10 @@ type Result struct {
 	// Runs is how many times the program ran (with Options.Count) and
 	// FailedRuns how many of those runs failed.
 	Runs, FailedRuns int
+	// YaegiDisagreed and OutputCut are check.Result's: how yaegi's run
+	// differed from the compiled one, and which output was cut at the cap.
+	YaegiDisagreed string
+	OutputCut      string
 	// Summary, for a pass, says what ran when it is more than the
 	// program ("3 tests passed").
 	Summary string
@@ -309,6 +313,10 @@ func merge(runs []Result) Result {
 	}
 	res.Duration = total / time.Duration(n)
 	res.Runs, res.FailedRuns = n, failed
+	for _, r := range runs {
+		res.YaegiDisagreed = cmp.Or(res.YaegiDisagreed, r.YaegiDisagreed)
+		res.OutputCut = cmp.Or(res.OutputCut, r.OutputCut)
+	}
 	return res
 }
 
@@ -333,6 +341,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 	if err == nil {
 		req := engine.NewRequest(p, set)
 		req.Seen = check.Seen(p)
+		req.Accept = accept(p)
 		req.Dir = docDir(p.File, opts.OnDisk)
 		v, err = r.Run(ctx, req)
 	}
@@ -352,7 +361,8 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		return Result{Item: it, Engine: v.Engine, Status: Skip, Why: why, Duration: v.Duration,
 			Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
 	}
-	res := Result{Item: it, Engine: v.Engine, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Duration: v.Duration, Summary: c.Summary}
+	res := Result{Item: it, Engine: v.Engine, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Duration: v.Duration, Summary: c.Summary,
+		YaegiDisagreed: c.YaegiDisagreed, OutputCut: c.OutputCut}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed
 	}
@@ -362,6 +372,18 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		res.Status, res.Failure = Fail, c.Failure
 	}
 	return finish(it, res)
+}
+
+// accept is the engine's Accept for p: the document's expectations, the
+// other way round for an exercise starter, which passes verify when it
+// fails its check (see finish), requires= included. So under auto the
+// compiled engine decides exactly the yaegi verdicts that would make
+// verify fail.
+func accept(p *lessons.Program) func(*engine.Verdict) bool {
+	if p.Role != lessons.RoleStarter || p.Mode == lessons.ModeSkip {
+		return check.Accept(p)
+	}
+	return func(v *engine.Verdict) bool { return v != nil && !check.Passes(p, v) }
 }
 
 // finish applies the exercise-starter rule: a starter, as shipped, must
