@@ -109,9 +109,17 @@ type Expect struct {
 	// Until means the program runs until stopped: it passes as soon as
 	// the expected stdout has appeared, and is then stopped.
 	Until bool
-	// Requires lists qualified names (like "exec.CommandContext") the
-	// program's syntax tree must use. Used by exercises.
+	// Requires lists what the program must use, each entry a list of
+	// alternatives separated by "|": package-level names
+	// ("exec.CommandContext", "os/exec.Command") and methods or fields of
+	// a type ("exec.Cmd.StdinPipe", "(*os/exec.Cmd).StdinPipe"), matched
+	// by meaning (see the lesson format). Used by exercises.
 	Requires []string
+	// Cases are the runs of an exercise's check with inputs of their own
+	// (see Case); Harness, when not nil, replaces the learner's main in
+	// those runs.
+	Cases   []*Case
+	Harness *Harness
 }
 
 // Special values of Expect.Exit.
