@@ -39,30 +39,39 @@ func newEngineChecker(colour bool) (*engineChecker, error) {
 	return &engineChecker{runner: r, colour: colour}, nil
 }
 
-// Check implements Checker.
+// Check implements Checker. An exercise with cases runs once per case
+// (see check.CheckRuns).
 func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error) {
-	req := engine.Request{
-		Program:     p,
-		Engine:      p.Engine,
-		Timeout:     p.Timeout,
-		CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
-		Seen:        check.Seen(p),
+	var sw io.Writer
+	// Cases run at once: their output would interleave, so only a
+	// program without cases streams its output.
+	if out != nil && len(p.Expect.Cases) == 0 {
+		sw = &syncWriter{w: out}
 	}
-	if req.Engine == "" {
-		req.Engine = engine.Auto
+	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
+		req := engine.Request{
+			Program:     p,
+			Engine:      p.Engine,
+			Timeout:     p.Timeout,
+			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
+			Seen:        check.Seen(p),
+			Stdout:      sw,
+			Stderr:      sw,
+		}
+		if req.Engine == "" {
+			req.Engine = engine.Auto
+		}
+		if req.Timeout == 0 {
+			req.Timeout = defaultTimeout
+		}
+		v, err := c.runner.Run(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("running %s: %w", p.Name, err)
+		}
+		return v, nil
 	}
-	if req.Timeout == 0 {
-		req.Timeout = defaultTimeout
-	}
-	if out != nil {
-		sw := &syncWriter{w: out}
-		req.Stdout, req.Stderr = sw, sw
-	}
-	v, err := c.runner.Run(ctx, req)
-	if err != nil {
-		return check.Result{}, fmt.Errorf("running %s: %w", p.Name, err)
-	}
-	return check.Check(p, v, check.Options{Colour: c.colour}), nil
+	res, _, err := check.CheckRuns(ctx, p, run, check.Options{Colour: c.colour})
+	return res, err
 }
 
 // Close stops the engines.

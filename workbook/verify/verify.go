@@ -360,20 +360,24 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		return Result{Item: it, Status: Skip, Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
 	}
 	start := time.Now()
-	var v *engine.Verdict
-	err := ctx.Err()
-	if err == nil {
-		v, err = r.Run(ctx, engine.Request{
+	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		v, err := r.Run(ctx, engine.Request{
 			Program:     p,
 			Engine:      EngineFor(it, opts.Engine),
 			Timeout:     TimeoutFor(it, opts.Timeout),
 			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
 			Seen:        check.Seen(p),
 		})
+		if err == nil && v == nil {
+			err = errors.New("the engine returned no verdict")
+		}
+		return v, err
 	}
-	if err == nil && v == nil {
-		err = errors.New("the engine returned no verdict")
-	}
+	copts := check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)}
+	c, runs, err := check.CheckRuns(ctx, p, run, copts)
 	if err != nil {
 		return finish(it, Result{
 			Item: it, Status: Fail, Failure: check.FailEngine,
@@ -381,8 +385,15 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 			Duration: time.Since(start),
 		})
 	}
-	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)})
-	res := Result{Item: it, Engine: v.Engine, Reason: c.Reason, Detail: c.Detail, Duration: v.Duration}
+	res := Result{Item: it, Reason: c.Reason, Detail: c.Detail}
+	for _, cr := range runs {
+		if cr.Verdict != nil {
+			res.Duration += cr.Verdict.Duration
+			if res.Engine == "" {
+				res.Engine = cr.Verdict.Engine
+			}
+		}
+	}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed
 	}
@@ -391,7 +402,40 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 	} else {
 		res.Status, res.Failure = Fail, c.Failure
 	}
+	if res.Status == Pass && p.Role == lessons.RoleSolution {
+		res = printOnlyCheck(ctx, it, res, runs, run, copts)
+	}
 	return finish(it, res)
+}
+
+// printOnlyCheck is the author check of an exercise's reference solution
+// that passed: a print-only version of it (see check.PrintOnly), which
+// replays the solution's first run, must fail the exercise's check, or the
+// learner could pass it without doing the work.
+func printOnlyCheck(ctx context.Context, it Item, res Result, runs []check.CaseResult, run check.RunFunc, copts check.Options) Result {
+	p := it.Program
+	if len(runs) == 0 || runs[0].Verdict == nil || runs[0].Verdict.End != engine.Exited {
+		return res
+	}
+	v := runs[0].Verdict
+	po, err := check.PrintOnly(p, v.Stdout, v.Stderr, v.ExitCode)
+	if err != nil {
+		res.Status, res.Failure, res.Reason = Fail, check.FailEngine, err.Error()
+		return res
+	}
+	c, _, err := check.CheckRuns(ctx, po, run, copts)
+	switch {
+	case err != nil:
+		res.Status, res.Failure = Fail, check.FailEngine
+		res.Reason = fmt.Sprintf("%s:%d: the print-only version of %q could not be run: %v", p.File, p.Line, p.Name, err)
+	case c.Pass:
+		res.Status, res.Failure = Fail, check.FailOutput
+		res.Reason = fmt.Sprintf("%s:%d: exercise %s can be passed without doing the work: a program that only prints the solution's output and exits with its status passes the check; add cases with other inputs, or a harness that calls the learner's functions", p.File, p.Line, p.Exercise)
+		res.Detail = ""
+	default:
+		res.Reason += "; a print-only version fails the check, as it should"
+	}
+	return res
 }
 
 // finish applies the exercise-starter rule: a starter, as shipped, must
