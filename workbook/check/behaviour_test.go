@@ -48,7 +48,8 @@ func main() {
 		{"method of another type", []string{"os.File.Close"}, "os.File.Close"},
 		{"alternatives, second used", []string{"errors.As|exec.ExitError"}, ""},
 		{"alternatives, none used", []string{"errors.As|errors.AsType"}, "errors.As|errors.AsType"},
-		{"old spelling of the variable no longer needed", []string{"cmd.StdinPipe"}, "cmd.StdinPipe"},
+		{"a variable's spelling, other name", []string{"cmd.StdinPipe"}, "cmd.StdinPipe"},
+		{"a variable's spelling, same name", []string{"sorter.StdinPipe"}, ""},
 		{"package not imported", []string{"context.WithTimeout"}, "context.WithTimeout"},
 	}
 	for _, tt := range tests {

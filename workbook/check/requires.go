@@ -87,12 +87,14 @@ func missingRequires(p *lessons.Program) []string {
 		u.imports[is.localName()] = path
 	}
 	pkgLevel := map[[2]string]bool{}
+	spelled := map[string]bool{} // x.Name as written, for entries naming no package
 	ast.Inspect(f, func(n ast.Node) bool {
 		sel, ok := n.(*ast.SelectorExpr)
 		if !ok {
 			return true
 		}
 		if id, ok := sel.X.(*ast.Ident); ok {
+			spelled[id.Name+"."+sel.Sel.Name] = true
 			if path, ok := u.imports[id.Name]; ok {
 				pkgLevel[[2]string{path, sel.Sel.Name}] = true
 				return true
@@ -106,11 +108,16 @@ func missingRequires(p *lessons.Program) []string {
 		ok := false
 		for _, alt := range strings.Split(entry, "|") {
 			w := parseWanted(alt)
-			if w.typ == "" {
+			switch {
+			case w.typ == "" && !u.isPackage(w.pkg):
+				// Not a package the program imports: the entry names a
+				// variable (cmd.StdinPipe), matched as spelled.
+				ok = spelled[w.pkg+"."+w.name]
+			case w.typ == "":
 				for k := range pkgLevel {
 					ok = ok || w.matches(k[0], importSpec{path: k[0]}.localName(), "", k[1])
 				}
-			} else {
+			default:
 				ok = u.hasMember(w)
 			}
 			if ok {
@@ -122,6 +129,17 @@ func missingRequires(p *lessons.Program) []string {
 		}
 	}
 	return missing
+}
+
+// isPackage reports whether name is the import path or the package name
+// of one of the program's imports.
+func (u *uses) isPackage(name string) bool {
+	for _, path := range u.imports {
+		if name == path || name == (importSpec{path: path}).localName() {
+			return true
+		}
+	}
+	return false
 }
 
 // hasMember reports whether the program selects method or field w.name of
