@@ -146,13 +146,11 @@ func (b *builder) harnessFor(blocks []*fence) (*Harness, error) {
 	body, _ := render(b.file, pieces)
 	src := pkgMain + code.String() + body
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, b.file, src, parser.SkipObjectResolution|parser.AllErrors)
+	// resolveImports needs the names resolved (no SkipObjectResolution).
+	f, err := parser.ParseFile(fset, b.file, src, 0)
 	if err != nil {
 		return nil, b.errorf(blocks[0].Line, "the harness of exercise %q does not parse: %v", blocks[0].exercise, err)
 	}
-	// resolveImports needs the names resolved, which SkipObjectResolution
-	// leaves out: parse again with them.
-	f, _ = parser.ParseFile(fset, b.file, src, 0)
 	var added bytes.Buffer
 	if paths := resolveImports(f); len(paths) > 0 {
 		added.WriteString("import (\n")

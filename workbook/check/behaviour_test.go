@@ -289,3 +289,24 @@ func TestCheckRunsRequiresAfterBuild(t *testing.T) {
 		t.Errorf("result %v %s %q", res.Pass, res.Failure, res.Reason)
 	}
 }
+
+// FuzzWithInputs checks that any arguments, environment and files give a
+// source that still parses, with the learner's lines where they were.
+func FuzzWithInputs(f *testing.F) {
+	f.Add("a b", "K", "v\n", "dir/f.txt", "one\ntwo")
+	f.Add("`\"\\", "X_1", "\x00\xff", "a", "*/")
+	f.Fuzz(func(t *testing.T, arg, key, val, name, content string) {
+		c := &lessons.Case{Name: "c", File: "l.md", Line: 3, Args: []string{arg}, Env: []string{key + "=" + val},
+			Files: map[string]string{name: content}}
+		got, err := withInputs("main.go", learnerSrc, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), "x.go", got, 0); err != nil {
+			t.Fatalf("source does not parse: %v\n%s", err, got)
+		}
+		if !strings.HasPrefix(strings.SplitAfterN(got, "\n", 2)[1], learnerSrc[strings.Index(learnerSrc, "\n")+1:]) {
+			t.Fatalf("the learner's lines moved:\n%s", got)
+		}
+	})
+}
