@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,11 +9,10 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/ppworkbook/workbook/internal/golden"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
 )
-
-var update = flag.Bool("update", false, "update the cmp files of testdata/script/*.txtar")
 
 // TestMain makes the test binary the real workbook command for the scripts,
 // and hands sandbox children (re-executions of this binary) to the sandbox.
@@ -33,7 +31,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		WorkdirRoot:   t.TempDir(),
-		UpdateScripts: *update,
+		UpdateScripts: golden.Update(), // go test -update: rewrite the cmp files
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", filepath.Join(env.WorkDir, ".home"))
 			env.Setenv("XDG_CACHE_HOME", shared)

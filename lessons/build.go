@@ -696,11 +696,11 @@ func (b *builder) apply(pb *progBuilder) error {
 		}
 		t.expect.CompileError = e.value
 	}
-	t.engine = b.defaults.Engine
+	// The front matter's engine and timeout are not copied into the
+	// program: Resolve weighs them against the command line.
 	if e, ok := s["engine"]; ok {
 		t.engine = e.value
 	}
-	t.timeout = b.defaults.Timeout
 	if v, ok := s["timeout"]; ok {
 		t.timeout, _ = parseTimeout(v.value)
 	}

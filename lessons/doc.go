@@ -4,7 +4,8 @@
 // The format is specified in docs/lesson-format.md, the single reference
 // for what a lesson may contain; this package changes together with it.
 // Parse reads a document from memory, Load from an fs.FS and LoadFile from
-// disk. Problems with a document are reported as *Error values printing
+// disk; LoadFS, LoadAll and LoadPaths load many. Every document is read
+// through them, with one size check (MaxSize) before reading. Problems with a document are reported as *Error values printing
 // "file.md:line: message".
 package lessons
 

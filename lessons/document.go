@@ -1,6 +1,9 @@
 package lessons
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Document is one Markdown file after loading: its metadata, its sections,
 // the Go programs assembled from its code blocks, and its shell blocks.
@@ -26,6 +29,8 @@ type Document struct {
 	Shell []Block
 	// Defaults are the page-wide defaults from front matter.
 	Defaults Defaults
+	// Markdown is the document as read.
+	Markdown []byte
 }
 
 // Section is one heading of a document.
@@ -144,9 +149,12 @@ type Program struct {
 	// Map maps lines of Source back to the Markdown.
 	Map SourceMap
 
-	Mode    Mode
-	Engine  string        // "auto", "yaegi", "compiled" or "both"; "" means the caller's default
-	Timeout time.Duration // 0 means the caller's default
+	Mode Mode
+	// Engine and Timeout are the program's own attributes ("" and 0 when
+	// it sets none: the front matter's defaults stay in
+	// Document.Defaults). Resolve gives the settings a run uses.
+	Engine  string        // "auto", "yaegi", "compiled" or "both"; "" when not set
+	Timeout time.Duration // 0 when not set
 	Stdin   *string       // nil: no input (/dev/null)
 	Expect  Expect
 	// Exercise, when not empty, names the exercise this program belongs to;
@@ -201,6 +209,15 @@ type SourceMap struct {
 type Pos struct {
 	File string
 	Line int
+}
+
+// String formats the position as "file.md:line" ("file.md" for line 0), the
+// form every report uses.
+func (p Pos) String() string {
+	if p.Line <= 0 {
+		return p.File
+	}
+	return p.File + ":" + strconv.Itoa(p.Line)
 }
 
 // Lookup returns the Markdown position of 1-based line n of the assembled

@@ -2,8 +2,8 @@ package lessons_test
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,10 +13,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/ppworkbook/workbook/internal/golden"
 	"github.com/ppworkbook/workbook/lessons"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestGolden parses the document of each testdata/*.txtar archive (its
 // first file) and compares the listing of the result with the archive's
@@ -57,7 +56,7 @@ func TestGolden(t *testing.T) {
 					idx = i
 				}
 			}
-			if *update {
+			if golden.Update() {
 				f := txtar.File{Name: wantName, Data: []byte(got)}
 				if idx < 0 {
 					ar.Files = append(ar.Files, f)
@@ -127,11 +126,13 @@ func listing(doc *lessons.Document) string {
 	}
 	for _, p := range doc.Programs {
 		fmt.Fprintf(&b, "program %q line %d mode %s", p.Name, p.Line, p.Mode)
-		if p.Engine != "" {
-			fmt.Fprintf(&b, " engine %s", p.Engine)
+		// The program's own setting, else the page's (the settings a
+		// run uses without a command line).
+		if e := cmp.Or(p.Engine, d.Engine); e != "" {
+			fmt.Fprintf(&b, " engine %s", e)
 		}
-		if p.Timeout != 0 {
-			fmt.Fprintf(&b, " timeout %v", p.Timeout)
+		if t := cmp.Or(p.Timeout, d.Timeout); t != 0 {
+			fmt.Fprintf(&b, " timeout %v", t)
 		}
 		if p.Exercise != "" {
 			fmt.Fprintf(&b, " exercise %q role %s", p.Exercise, p.Role)

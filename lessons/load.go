@@ -1,9 +1,13 @@
 package lessons
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -16,6 +20,23 @@ func Load(fsys fs.FS, name string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	return load(name, f)
+}
+
+// LoadFile reads and parses the document at path on disk. A file larger
+// than MaxSize is rejected without being read in full.
+func LoadFile(path string) (*Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return load(path, f)
+}
+
+// load reads and parses the open file f, named name, and closes it: the
+// one place every document is read, with the one size check before
+// reading.
+func load(name string, f fs.File) (*Document, error) {
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxSize {
 		return nil, errTooLarge(name)
@@ -27,22 +48,97 @@ func Load(fsys fs.FS, name string) (*Document, error) {
 	return Parse(name, data)
 }
 
-// LoadFile reads and parses the document at path on disk. A file larger
-// than MaxSize is rejected without being read in full.
-func LoadFile(path string) (*Document, error) {
-	f, err := os.Open(path)
+// IsMarkdown reports whether a file found in a directory is a document:
+// its name ends in .md, .markdown or .mdx. (A file named on the command
+// line is a document whatever its name.)
+func IsMarkdown(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".md" || ext == ".markdown" || ext == ".mdx"
+}
+
+// LoadFS loads every document of fsys (see IsMarkdown), recursively, in
+// lexical order. Every document that cannot be read is reported: the error
+// joins one error per document (*Error for problems in a document).
+func LoadFS(fsys fs.FS) ([]*Document, error) {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && IsMarkdown(name) {
+			names = append(names, name)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("listing documents: %w", err)
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxSize {
-		return nil, errTooLarge(path)
+	return LoadAll(fsys, names)
+}
+
+// LoadAll loads the documents names of fsys, in that order. Every document
+// that cannot be read is reported: the error joins one error per document.
+func LoadAll(fsys fs.FS, names []string) ([]*Document, error) {
+	var docs []*Document
+	var errs []error
+	for _, name := range names {
+		doc, err := Load(fsys, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		docs = append(docs, doc)
 	}
-	data, err := readCapped(path, f)
-	if err != nil {
-		return nil, err
+	return docs, errors.Join(errs...)
+}
+
+// LoadPaths loads documents from disk: each path is a document (whatever
+// its name) or a directory searched recursively for documents (see
+// IsMarkdown). Documents are named by their path as given (joined with
+// the directory's). As LoadAll, it reports every document that cannot be
+// read; a path that does not exist stops it.
+func LoadPaths(paths []string) ([]*Document, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: %w", p, pe.Err)
+			}
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && IsMarkdown(name) {
+				found = append(found, name)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		slices.Sort(found)
+		files = append(files, found...)
 	}
-	return Parse(path, data)
+	var docs []*Document
+	var errs []error
+	for _, file := range files {
+		doc, err := LoadFile(file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		docs = append(docs, doc)
+	}
+	return docs, errors.Join(errs...)
 }
 
 // Parse parses a Markdown document; file names it in errors and source maps.
@@ -51,7 +147,7 @@ func Parse(file string, data []byte) (*Document, error) {
 	if err := checkBytes(file, data); err != nil {
 		return nil, err
 	}
-	doc := &Document{File: file}
+	doc := &Document{File: file, Markdown: data}
 	fm, fmSize, err := splitFrontMatter(file, data)
 	if err != nil {
 		return nil, err

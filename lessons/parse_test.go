@@ -204,3 +204,57 @@ func TestParseCRLF(t *testing.T) {
 		t.Errorf("stdout = %+v, want text %q", p.Expect.Stdout, "1\n")
 	}
 }
+
+func TestLoadPaths(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := lessons.LoadPaths([]string{filepath.Join(dir, "missing.md")}); err == nil {
+		t.Error("LoadPaths of a missing file: no error")
+	}
+	docs, err := lessons.LoadPaths([]string{dir})
+	if err != nil || len(docs) != 0 {
+		t.Errorf("LoadPaths of an empty dir = %v, %v", docs, err)
+	}
+	// In a directory: *.md, *.markdown and *.mdx, in lexical order; a file
+	// named on its own is a document whatever its name.
+	doc := []byte("# T\n\n```go\nfmt.Println(1)\n```\n")
+	for _, name := range []string{"b.md", "a.markdown", "sub/c.mdx", "notes.txt", "NOTES"} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, doc, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs, err = lessons.LoadPaths([]string{dir, filepath.Join(dir, "NOTES")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range docs {
+		rel, _ := filepath.Rel(dir, d.File)
+		got = append(got, filepath.ToSlash(rel))
+	}
+	if want := "a.markdown b.md sub/c.mdx NOTES"; strings.Join(got, " ") != want {
+		t.Errorf("LoadPaths = %q, want %s", got, want)
+	}
+}
+
+func TestLoadFSJoinsErrors(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.md":     {Data: []byte("```go {timeout=\"soon\"}\n```\n")},
+		"d/b.md":   {Data: []byte("\x00")},
+		"d/ok.md":  {Data: []byte("# ok\n")},
+		"skip.txt": {Data: []byte("\x00")},
+		"big.mdx":  {Data: bytes.Repeat([]byte("x"), lessons.MaxSize+1)},
+	}
+	docs, err := lessons.LoadFS(fsys)
+	if len(docs) != 1 || docs[0].File != "d/ok.md" {
+		t.Errorf("LoadFS docs = %v", docs)
+	}
+	for _, want := range []string{"a.md:1: bad value for timeout", "d/b.md:1: binary data", "big.mdx: file is larger than 8 MiB"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("LoadFS error = %v, want %q", err, want)
+		}
+	}
+}

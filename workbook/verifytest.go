@@ -1,5 +1,5 @@
 // Package workbook verifies the Go programs of Markdown documents inside go
-// test: every program of every *.md file becomes a subtest that builds it,
+// test: every program of every Markdown file (*.md, *.markdown, *.mdx) becomes a subtest that builds it,
 // runs it in the workbook's sandbox and checks it against what its document
 // expects (see docs/lesson-format.md and docs/verify.md).
 //
@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/verify"
@@ -55,10 +56,12 @@ type config struct {
 }
 
 // WithEngine sets the engine of programs that do not name their own: auto
-// (the default), yaegi, compiled or both.
+// (the default), yaegi, compiled or both. Like verify's --engine, it beats
+// a document's front matter (see lessons.Resolve).
 func WithEngine(name string) Option { return func(c *config) { c.engine = name } }
 
 // WithTimeout sets the timeout of programs that set none (default 10s).
+// Like verify's --timeout, it beats a document's front matter.
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // WithJobs sets how many programs run at once (default runtime.NumCPU()).
@@ -71,7 +74,7 @@ func WithRun(re *regexp.Regexp) Option { return func(c *config) { c.run = re } }
 // tests of this package, or to share one runner between calls).
 func WithRunner(r verify.Runner) Option { return func(c *config) { c.runner = r } }
 
-// VerifyMarkdown verifies every program of every *.md file of fsys, each as
+// VerifyMarkdown verifies every program of every Markdown file of fsys, each as
 // a subtest named after its file and program ("lesson.md/hello"). A failing
 // program fails its subtest with its check's reason (file.md:line: ...) and
 // detail (a diff, or what it printed); a skipped one is skipped. The
@@ -85,7 +88,7 @@ func VerifyMarkdown(t *testing.T, fsys fs.FS, opts ...Option) {
 	if sandbox.IsChild() {
 		t.Fatal("workbook.VerifyMarkdown: running inside a sandbox child: the package's TestMain must call workbook.Main(m)")
 	}
-	docs, err := verify.LoadFS(fsys)
+	docs, err := lessons.LoadFS(fsys)
 	if err != nil {
 		t.Fatalf("workbook.VerifyMarkdown: %v", err)
 	}
@@ -123,15 +126,15 @@ func VerifyMarkdown(t *testing.T, fsys fs.FS, opts ...Option) {
 			<-slots
 			switch r.Status {
 			case verify.Skip:
-				t.Skip(r.Reason)
+				t.Skip(r.Reason())
 			case verify.Fail:
 				if r.Detail != "" {
-					t.Errorf("%s (%s)\n%s", r.Reason, r.Failure, r.Detail)
+					t.Errorf("%s (%s)\n%s", r.Reason(), r.Failure, r.Detail)
 				} else {
-					t.Errorf("%s (%s)", r.Reason, r.Failure)
+					t.Errorf("%s (%s)", r.Reason(), r.Failure)
 				}
 			default:
-				t.Logf("%s (%dms)", r.Reason, r.Duration.Milliseconds())
+				t.Logf("%s (%dms)", r.Reason(), r.Duration.Milliseconds())
 			}
 		})
 	}

@@ -1,5 +1,8 @@
 // Package golden compares what a test produced with a golden file, and
-// rewrites the file instead when the test binary runs with -update.
+// rewrites the file instead when the test binary runs with -update. It owns
+// the one -update flag of every test binary of the module: tests that keep
+// their golden data in another shape (a section of a txtar archive, a
+// testscript's cmp files) ask Update.
 //
 //	go test ./workbook/check -update   # rewrite, then review the diff
 package golden
@@ -12,6 +15,10 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files instead of comparing with them")
+
+// Update reports whether the tests run with -update: golden data is to be
+// rewritten, not compared.
+func Update() bool { return *update }
 
 // Check compares got with the file at path (relative to the package under
 // test), or writes got there when the tests run with -update.

@@ -260,8 +260,8 @@ func TestCheckRuns(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Pass != tt.pass || !strings.Contains(res.Reason, tt.reason) {
-				t.Errorf("result %v %q, want %v ~%q", res.Pass, res.Reason, tt.pass, tt.reason)
+			if res.Pass != tt.pass || !strings.Contains(res.Reason(), tt.reason) {
+				t.Errorf("result %v %q, want %v ~%q", res.Pass, res.Reason(), tt.pass, tt.reason)
 			}
 			if len(runs) != tt.ran || len(f.ran) != tt.ran {
 				t.Errorf("%d runs (%v), want %d", len(runs), f.ran, tt.ran)
@@ -285,8 +285,8 @@ func TestCheckRunsRequiresAfterBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Pass || res.Failure != FailOutput || !strings.Contains(res.Reason, "does not use exec.Cmd.StdinPipe") {
-		t.Errorf("result %v %s %q", res.Pass, res.Failure, res.Reason)
+	if res.Pass || res.Failure != FailOutput || !strings.Contains(res.Reason(), "does not use exec.Cmd.StdinPipe") {
+		t.Errorf("result %v %s %q", res.Pass, res.Failure, res.Reason())
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // Run is one run of a program's check: the program as written, or one of
@@ -56,12 +57,12 @@ func caseProgram(p *lessons.Program, c *lessons.Case) (*lessons.Program, error) 
 	if h := p.Expect.Harness; h != nil && !c.OwnMain {
 		var err error
 		if src, err = withHarness(p.File, src, h.Source); err != nil {
-			return nil, fmt.Errorf("%s: exercise %q: %w", at(h.File, h.Line), p.Exercise, err)
+			return nil, fmt.Errorf("%s: exercise %q: %w", lessons.Pos{File: h.File, Line: h.Line}, p.Exercise, err)
 		}
 	}
 	src, err := withInputs(p.File, src, c)
 	if err != nil {
-		return nil, fmt.Errorf("%s: case %q: %w", at(c.File, c.Line), c.Name, err)
+		return nil, fmt.Errorf("%s: case %q: %w", lessons.Pos{File: c.File, Line: c.Line}, c.Name, err)
 	}
 	cp.Source = src
 	lines := strings.Count(src, "\n")
@@ -184,7 +185,7 @@ func CheckRuns(ctx context.Context, p *lessons.Program, run RunFunc, opts Option
 			return Result{}, out, err
 		}
 	}
-	pal := NewPalette(opts.Colour)
+	pal := term.NewPalette(opts.Colour)
 	for _, cr := range out {
 		if cr.Result.Failure == FailBuild || cr.Result.Failure == FailEngine {
 			return caseFailure(p, cr, pal), out, nil
@@ -195,17 +196,17 @@ func CheckRuns(ctx context.Context, p *lessons.Program, run RunFunc, opts Option
 		if len(out) > 0 && out[0].Verdict != nil {
 			eng = " (" + engineName(out[0].Verdict) + ")"
 		}
-		return Result{Failure: FailOutput, Reason: fmt.Sprintf("%s: %q does not use %s%s", at(p.File, p.Line), p.Name, strings.Join(missing, ", "), eng)}, out, nil
+		return Result{Failure: FailOutput, Pos: programPos(p), Message: fmt.Sprintf("%q does not use %s%s", p.Name, strings.Join(missing, ", "), eng)}, out, nil
 	}
 	for _, cr := range out {
 		if !cr.Result.Pass {
 			return caseFailure(p, cr, pal), out, nil
 		}
 	}
-	res := Result{Pass: true, Reason: fmt.Sprintf("%s: %q passed %s", at(p.File, p.Line), p.Name, countRuns(runs))}
+	res := Result{Pass: true, Pos: programPos(p), Message: fmt.Sprintf("%q passed %s", p.Name, countRuns(runs))}
 	if len(out) > 0 {
 		res.Engine = out[0].Result.Engine
-		res.Reason += " (" + engineName(out[0].Verdict) + ")"
+		res.Message += " (" + engineName(out[0].Verdict) + ")"
 	}
 	return res, out, nil
 }
@@ -230,28 +231,31 @@ func countRuns(runs []Run) string {
 }
 
 // caseFailure presents the failure of one run: for a case, its name and
-// inputs first, then what went wrong. Positions inside the harness are
-// not the learner's to fix: they are named as the check's.
-func caseFailure(p *lessons.Program, cr CaseResult, pal Palette) Result {
+// inputs first, then what went wrong. A position outside the learner's
+// program (in the harness) is not the learner's to fix: the failure is
+// placed at the program's first line, and never quotes the harness.
+func caseFailure(p *lessons.Program, cr CaseResult, pal term.Palette) Result {
 	r := cr.Result
 	c := cr.Run.Case
 	if c == nil {
 		return r
 	}
-	reason := stripAt(r.Reason)
-	reason = strings.Replace(reason, fmt.Sprintf("%q", cr.Run.Program.Name), fmt.Sprintf("%q", p.Name), 1)
-	if h := p.Expect.Harness; h != nil && !c.OwnMain && r.Failure == FailBuild {
-		reason += " (the check calls your functions: keep their names and signatures as the starter has them)"
+	if r.Pos.File != p.File {
+		r.Pos = programPos(p)
 	}
-	r.Reason = fmt.Sprintf("%s: case %q failed: %s", at(p.File, p.Line), c.Name, reason)
+	msg := strings.Replace(r.Message, fmt.Sprintf("%q", cr.Run.Program.Name), fmt.Sprintf("%q", p.Name), 1)
+	if h := p.Expect.Harness; h != nil && !c.OwnMain && r.Failure == FailBuild {
+		msg += " (the check calls your functions: keep their names and signatures as the starter has them)"
+	}
+	r.Message = fmt.Sprintf("case %q failed: %s", c.Name, msg)
 	r.Detail = describeCase(c, pal) + r.Detail
 	return r
 }
 
 // describeCase shows a case's inputs and expectations to the learner.
-func describeCase(c *lessons.Case, pal Palette) string {
+func describeCase(c *lessons.Case, pal term.Palette) string {
 	var b strings.Builder
-	b.WriteString(pal.Bold.Sprint("case "+strconv.Quote(c.Name)+":") + "\n")
+	b.WriteString(pal.Strong("case "+strconv.Quote(c.Name)+":") + "\n")
 	if len(c.Args) > 0 {
 		q := make([]string, len(c.Args))
 		for i, a := range c.Args {
@@ -289,12 +293,4 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// stripAt removes the leading "file:line: " of a reason.
-func stripAt(reason string) string {
-	if i := strings.Index(reason, ": "); i >= 0 && !strings.Contains(reason[:i], " ") {
-		return reason[i+2:]
-	}
-	return reason
 }

@@ -36,6 +36,7 @@ import (
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // Failure classifies why a program failed its check.
@@ -55,11 +56,24 @@ const (
 type Result struct {
 	Pass    bool
 	Failure Failure // when !Pass
-	Reason  string  // one-paragraph human message, starting with file.md:line
-	Detail  string  // longer text for a person (diff, both outputs), may hold colour when Colour was set
+	// Pos is where the result is about: the program's first line, or the
+	// line of what failed (a diagnostic, a panicking frame).
+	Pos lessons.Pos
+	// Message is the one-paragraph human message, without the position:
+	// reporters put Pos in front of it (see Reason).
+	Message string
+	Detail  string // longer text for a person (diff, both outputs), may hold colour when Colour was set
 	// Engine is the engine whose run gave this result: under
 	// engine="both", the second one when it is the run that failed.
 	Engine string
+}
+
+// Reason is the message as the reporters print it: "file.md:line: message".
+func (r Result) Reason() string {
+	if r.Pos.File == "" {
+		return r.Message
+	}
+	return r.Pos.String() + ": " + r.Message
 }
 
 // Options tune the presentation of a Result.
@@ -76,12 +90,12 @@ const maxQuote = 400
 // Check compares v with what p's document expects.
 func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	if p.Mode == lessons.ModeSkip {
-		return Result{Pass: true, Reason: fmt.Sprintf("%s: %q is skipped", at(p.File, p.Line), p.Name)}
+		return Result{Pass: true, Pos: programPos(p), Message: fmt.Sprintf("%q is skipped", p.Name)}
 	}
 	if v == nil {
-		return Result{Failure: FailEngine, Reason: fmt.Sprintf("%s: %q: the engine returned no verdict", at(p.File, p.Line), p.Name)}
+		return Result{Failure: FailEngine, Pos: programPos(p), Message: fmt.Sprintf("%q: the engine returned no verdict", p.Name)}
 	}
-	pal := NewPalette(opts.Colour)
+	pal := term.NewPalette(opts.Colour)
 	r := checkOne(p, v, pal, opts)
 	r.Engine = v.Engine
 	if !r.Pass || v.Other == nil {
@@ -96,7 +110,8 @@ func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	if d := disagreement(p, v, v.Other); d != "" {
 		return Result{
 			Failure: FailOutput,
-			Reason:  fmt.Sprintf("%s: %q behaves differently with yaegi and compiled: %s", at(p.File, p.Line), p.Name, d),
+			Pos:     programPos(p),
+			Message: fmt.Sprintf("%q behaves differently with yaegi and compiled: %s", p.Name, d),
 			Detail:  bothOutputs(v, pal),
 			Engine:  v.Engine,
 		}
@@ -136,12 +151,15 @@ func disagreement(p *lessons.Program, a, b *engine.Verdict) string {
 	return strings.Join(out, "; ")
 }
 
-func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) Result {
+func checkOne(p *lessons.Program, v *engine.Verdict, pal term.Palette, opts Options) Result {
 	name := fmt.Sprintf("%q", p.Name)
 	eng := engineName(v)
-	here := at(p.File, p.Line)
-	fail := func(f Failure, pos, format string, args ...any) Result {
-		return Result{Failure: f, Reason: pos + ": " + name + " " + fmt.Sprintf(format, args...)}
+	here := programPos(p)
+	fail := func(f Failure, pos lessons.Pos, format string, args ...any) Result {
+		return Result{Failure: f, Pos: pos, Message: name + " " + fmt.Sprintf(format, args...)}
+	}
+	pass := func(format string, args ...any) Result {
+		return Result{Pass: true, Pos: here, Message: name + " " + fmt.Sprintf(format, args...)}
 	}
 
 	if v.End == engine.EngineError {
@@ -170,12 +188,12 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 				return r
 			}
 		}
-		return Result{Pass: true, Reason: fmt.Sprintf("%s: %s fails to build as expected (%s)", here, name, eng)}
+		return pass("fails to build as expected (%s)", eng)
 	}
 	if v.End == engine.BuildFailed {
 		r := fail(FailBuild, diagPos(p, v), "does not build (%s): %s", eng, oneLine(firstDiag(v)))
 		if note := braceNote(p, v); note != "" {
-			r.Reason += "; " + note
+			r.Message += "; " + note
 		}
 		r.Detail = diagnosticsText(v)
 		return r
@@ -187,7 +205,7 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 	}
 
 	if p.Mode == lessons.ModeCompile || v.End == engine.Built {
-		return Result{Pass: true, Reason: fmt.Sprintf("%s: %s builds (%s)", here, name, eng)}
+		return pass("builds (%s)", eng)
 	}
 
 	// Timeout and limits.
@@ -223,7 +241,7 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 	// Runs until stopped.
 	if p.Expect.Until && p.Expect.Stdout != nil {
 		if v.End == engine.Stopped || seenMatch(p.Expect.Stdout, string(v.Stdout), true) {
-			return Result{Pass: true, Reason: fmt.Sprintf("%s: %s printed its expected output and was stopped (%s)", here, name, eng)}
+			return pass("printed its expected output and was stopped (%s)", eng)
 		}
 	}
 
@@ -232,11 +250,11 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 	if !exitOK(p.Expect.Exit, code, v.End) {
 		pos := here
 		if v.End == engine.Panicked && v.PanicPos.Line > 0 {
-			pos = at(v.PanicPos.File, v.PanicPos.Line)
+			pos = v.PanicPos
 		}
 		r := fail(FailExit, pos, "%s (%s), expected %s", how, eng, wantExit(p.Expect.Exit))
 		if tail := strings.TrimSpace(string(v.Stderr)); tail != "" && v.End != engine.Panicked {
-			r.Reason += "; stderr: " + quote(tail)
+			r.Message += "; stderr: " + quote(tail)
 		}
 		r.Detail = outputs(v, pal)
 		return r
@@ -265,12 +283,12 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 			m, err = match(p, s.expect, string(s.got))
 		}
 		if err != nil {
-			return fail(FailOutput, at(s.expect.File, s.expect.Line), "has a bad %s expectation: %v", s.name, err)
+			return fail(FailOutput, lessons.Pos{File: s.expect.File, Line: s.expect.Line}, "has a bad %s expectation: %v", s.name, err)
 		}
 		if m == nil {
 			continue
 		}
-		where := at(s.expect.File, s.expect.Line)
+		where := lessons.Pos{File: s.expect.File, Line: s.expect.Line}
 		msg := fmt.Sprintf("printed a different %s (%s) than expected at %s", s.name, eng, where)
 		if s.expect.Match != "" && s.expect.Match != lessons.MatchExact {
 			mode := string(s.expect.Match)
@@ -289,7 +307,7 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal Palette, opts Options) 
 		r.Detail = Diff(normalize(s.expect, s.expect.Text, p), normalize(s.expect, string(s.got), p), pal)
 		return r
 	}
-	return Result{Pass: true, Reason: fmt.Sprintf("%s: %s passed (%s)", here, name, eng)}
+	return pass("passed (%s)", eng)
 }
 
 // normalize applies to text what the matching mode ignores, so that the
@@ -329,12 +347,8 @@ func Seen(p *lessons.Program) func(stdout []byte) bool {
 }
 
 // at formats a Markdown position.
-func at(file string, line int) string {
-	if line <= 0 {
-		return file
-	}
-	return fmt.Sprintf("%s:%d", file, line)
-}
+// programPos is the position of p's first line.
+func programPos(p *lessons.Program) lessons.Pos { return lessons.Pos{File: p.File, Line: p.Line} }
 
 // engineName names the engine that produced v, with the reason for a
 // fallback when there was one.
@@ -361,24 +375,24 @@ func firstDiag(v *engine.Verdict) string {
 
 // diagPos is the Markdown line of the first mapped diagnostic, else the
 // program's line.
-func diagPos(p *lessons.Program, v *engine.Verdict) string {
+func diagPos(p *lessons.Program, v *engine.Verdict) lessons.Pos {
 	for _, d := range v.Diagnostics {
 		if d.Pos.Line > 0 {
-			file := d.Pos.File
-			if file == "" {
-				file = p.File
+			pos := d.Pos
+			if pos.File == "" {
+				pos.File = p.File
 			}
-			return at(file, d.Pos.Line)
+			return pos
 		}
 	}
-	return at(p.File, p.Line)
+	return programPos(p)
 }
 
 func diagnosticsText(v *engine.Verdict) string {
 	var b strings.Builder
 	for _, d := range v.Diagnostics {
 		if d.Pos.Line > 0 {
-			fmt.Fprintf(&b, "%s: ", at(d.Pos.File, d.Pos.Line))
+			fmt.Fprintf(&b, "%s: ", d.Pos)
 		}
 		b.WriteString(d.Msg + "\n")
 	}
@@ -475,7 +489,7 @@ func roundDuration(d time.Duration) time.Duration {
 }
 
 // outputs shows both streams of v, for the Detail of a failure.
-func outputs(v *engine.Verdict, pal Palette) string {
+func outputs(v *engine.Verdict, pal term.Palette) string {
 	var b strings.Builder
 	for _, s := range []struct {
 		name  string
@@ -489,11 +503,11 @@ func outputs(v *engine.Verdict, pal Palette) string {
 		if s.trunc {
 			head = s.name + " (truncated):"
 		}
-		b.WriteString(pal.Bold.Sprint(head) + "\n")
+		b.WriteString(pal.Strong(head) + "\n")
 		b.WriteString(indent(lastLines(string(s.out), maxDetailLines)))
 	}
 	if v.End == engine.Panicked && v.Panic != "" && !strings.Contains(string(v.Stderr), v.Panic) {
-		b.WriteString(pal.Bold.Sprint("panic:") + "\n" + indent(v.Panic))
+		b.WriteString(pal.Strong("panic:") + "\n" + indent(v.Panic))
 	}
 	return b.String()
 }
@@ -510,7 +524,7 @@ func lastLines(s string, n int) string {
 	return fmt.Sprintf("... (%d earlier lines)\n%s\n", len(ls)-n, strings.Join(ls[len(ls)-n:], "\n"))
 }
 
-func bothOutputs(v *engine.Verdict, pal Palette) string {
+func bothOutputs(v *engine.Verdict, pal term.Palette) string {
 	a := string(v.Stdout)
 	var b string
 	if v.Other != nil {

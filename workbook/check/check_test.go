@@ -123,16 +123,16 @@ func TestCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := Check(tt.p, tt.v, Options{})
 			if r.Pass != tt.pass || r.Failure != tt.failure {
-				t.Fatalf("Check = pass %v failure %q (%s), want pass %v failure %q", r.Pass, r.Failure, r.Reason, tt.pass, tt.failure)
+				t.Fatalf("Check = pass %v failure %q (%s), want pass %v failure %q", r.Pass, r.Failure, r.Reason(), tt.pass, tt.failure)
 			}
-			if !strings.Contains(r.Reason, tt.reason) {
-				t.Errorf("reason = %q, want it to contain %q", r.Reason, tt.reason)
+			if !strings.Contains(r.Reason(), tt.reason) {
+				t.Errorf("reason = %q, want it to contain %q", r.Reason(), tt.reason)
 			}
-			if !strings.HasPrefix(r.Reason, "lesson.md:") {
-				t.Errorf("reason %q does not start with the file", r.Reason)
+			if !strings.HasPrefix(r.Reason(), "lesson.md:") {
+				t.Errorf("reason %q does not start with the file", r.Reason())
 			}
-			if strings.Contains(r.Reason, "\n") {
-				t.Errorf("reason %q is not one paragraph", r.Reason)
+			if strings.Contains(r.Reason(), "\n") {
+				t.Errorf("reason %q is not one paragraph", r.Reason())
 			}
 		})
 	}
@@ -142,11 +142,11 @@ func TestTimeoutQuoteIsTrimmed(t *testing.T) {
 	long := strings.Repeat("ERROR: An error occurred\n", 100)
 	v := &engine.Verdict{Engine: engine.Yaegi, End: engine.TimedOut, Duration: time.Second, Stdout: []byte(long)}
 	r := Check(prog(nil), v, Options{})
-	if len(r.Reason) > maxQuote+200 {
-		t.Errorf("reason is %d bytes long: %s", len(r.Reason), r.Reason)
+	if len(r.Reason()) > maxQuote+200 {
+		t.Errorf("reason is %d bytes long: %s", len(r.Reason()), r.Reason())
 	}
-	if !strings.Contains(r.Reason, "of 2499 bytes") {
-		t.Errorf("reason %q does not say the output was cut", r.Reason)
+	if !strings.Contains(r.Reason(), "of 2499 bytes") {
+		t.Errorf("reason %q does not say the output was cut", r.Reason())
 	}
 }
 
@@ -212,7 +212,7 @@ func TestUnorderedFromComment(t *testing.T) {
 func TestBadRegexp(t *testing.T) {
 	p := prog(func(p *lessons.Program) { p.Expect.Stdout = out("a(\n", lessons.MatchRegexp) })
 	r := Check(p, exited(0, "a\n", ""), Options{})
-	if r.Pass || !strings.Contains(r.Reason, "lesson.md:20:") || !strings.Contains(r.Reason, "bad regexp") {
+	if r.Pass || !strings.Contains(r.Reason(), "lesson.md:20:") || !strings.Contains(r.Reason(), "bad regexp") {
 		t.Errorf("got %+v", r)
 	}
 }
@@ -270,8 +270,8 @@ func TestSeenNil(t *testing.T) {
 func TestTimeoutNamesTheLimit(t *testing.T) {
 	v := &engine.Verdict{Engine: engine.Yaegi, End: engine.TimedOut, Duration: 2071 * time.Millisecond}
 	r := Check(prog(nil), v, Options{Timeout: 2 * time.Second})
-	if !strings.Contains(r.Reason, "did not finish within 2s (yaegi)") {
-		t.Errorf("reason %q does not name the 2s timeout", r.Reason)
+	if !strings.Contains(r.Reason(), "did not finish within 2s (yaegi)") {
+		t.Errorf("reason %q does not name the 2s timeout", r.Reason())
 	}
 }
 

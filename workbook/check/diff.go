@@ -5,43 +5,9 @@ import (
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	"github.com/fatih/color"
+
+	"github.com/ppworkbook/workbook/workbook/term"
 )
-
-// Palette holds the colours of the workbook's reports. Build it once, at the
-// edge, with NewPalette: it never reads or changes fatih/color's global
-// switch.
-type Palette struct {
-	On     bool
-	Red    *color.Color // removed lines, FAIL
-	Green  *color.Color // added lines, PASS
-	Yellow *color.Color // SKIP, warnings
-	Cyan   *color.Color // diff headers
-	Faint  *color.Color // invisible-character markers, durations
-	Bold   *color.Color
-}
-
-// NewPalette returns the palette, with colour on or off.
-func NewPalette(on bool) Palette {
-	mk := func(a ...color.Attribute) *color.Color {
-		c := color.New(a...)
-		if on {
-			c.EnableColor()
-		} else {
-			c.DisableColor()
-		}
-		return c
-	}
-	return Palette{
-		On:     on,
-		Red:    mk(color.FgRed),
-		Green:  mk(color.FgGreen),
-		Yellow: mk(color.FgYellow),
-		Cyan:   mk(color.FgCyan),
-		Faint:  mk(color.Faint),
-		Bold:   mk(color.Bold),
-	}
-}
 
 // The markers that make invisible characters visible in changed lines.
 const (
@@ -56,7 +22,7 @@ const (
 // →, carriage returns as ␍ and trailing spaces as ·; a missing final newline
 // is reported on a line of its own. With colour on, removed lines are red,
 // added lines green and hunk headers cyan.
-func Diff(expected, actual string, pal Palette) string {
+func Diff(expected, actual string, pal term.Palette) string {
 	if expected == actual {
 		return ""
 	}
@@ -67,8 +33,8 @@ func Diff(expected, actual string, pal Palette) string {
 		return fmt.Sprintf("expected:\n%s\nactual:\n%s\n", visible(expected), visible(actual))
 	}
 	var b strings.Builder
-	b.WriteString(pal.Bold.Sprint("--- expected") + "\n")
-	b.WriteString(pal.Bold.Sprint("+++ actual") + "\n")
+	b.WriteString(pal.Strong("--- expected") + "\n")
+	b.WriteString(pal.Strong("+++ actual") + "\n")
 	for _, h := range u.Hunks {
 		from, to := 0, 0
 		for _, l := range h.Lines {
@@ -82,19 +48,19 @@ func Diff(expected, actual string, pal Palette) string {
 				to++
 			}
 		}
-		b.WriteString(pal.Cyan.Sprintf("@@ -%s +%s @@", span(h.FromLine, from), span(h.ToLine, to)) + "\n")
+		b.WriteString(pal.Cyan(fmt.Sprintf("@@ -%s +%s @@", span(h.FromLine, from), span(h.ToLine, to))) + "\n")
 		for _, l := range h.Lines {
 			text := strings.TrimSuffix(l.Content, "\n")
 			switch l.Kind {
 			case udiff.Delete:
-				b.WriteString(pal.Red.Sprint("-"+visible(text)) + "\n")
+				b.WriteString(pal.Red("-"+visible(text)) + "\n")
 			case udiff.Insert:
-				b.WriteString(pal.Green.Sprint("+"+visible(text)) + "\n")
+				b.WriteString(pal.Green("+"+visible(text)) + "\n")
 			default:
 				b.WriteString(" " + text + "\n")
 			}
 			if !strings.HasSuffix(l.Content, "\n") {
-				b.WriteString(pal.Faint.Sprint(markNoNewline) + "\n")
+				b.WriteString(pal.Dim(markNoNewline) + "\n")
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package check
 
 import (
 	goldenfile "github.com/ppworkbook/workbook/internal/golden"
+	"github.com/ppworkbook/workbook/workbook/term"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,13 +33,13 @@ func TestDiffGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "diff-"+tt.name+".golden", Diff(tt.expected, tt.actual, NewPalette(tt.colour)))
+			golden(t, "diff-"+tt.name+".golden", Diff(tt.expected, tt.actual, term.NewPalette(tt.colour)))
 		})
 	}
 }
 
 func TestDiffEqual(t *testing.T) {
-	if d := Diff("a\n", "a\n", NewPalette(true)); d != "" {
+	if d := Diff("a\n", "a\n", term.NewPalette(true)); d != "" {
 		t.Errorf("Diff of equal texts = %q", d)
 	}
 }
@@ -46,7 +47,7 @@ func TestDiffEqual(t *testing.T) {
 func TestCheckDetailGolden(t *testing.T) {
 	p := prog(func(p *lessons.Program) { p.Expect.Stdout = out("Reading tasks\nTask 1\nTask 2\n", lessons.MatchExact) })
 	r := Check(p, exited(0, "Reading tasks\nTask 1 \nTask 2\n", ""), Options{})
-	golden(t, "check-output-mismatch.golden", r.Reason+"\n\n"+r.Detail)
+	golden(t, "check-output-mismatch.golden", r.Reason()+"\n\n"+r.Detail)
 
 	r = Check(prog(nil), exited(0, "", ""), Options{Colour: true})
 	if strings.Contains(r.Detail, "\x1b[") {

@@ -26,7 +26,7 @@ const printOnlyFlag = "workbook_printonly"
 func PrintOnly(p *lessons.Program, stdout, stderr []byte, status int) (*lessons.Program, error) {
 	pf, err := parseSource(p.File, p.Source)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %q does not parse: %w", at(p.File, p.Line), p.Name, err)
+		return nil, fmt.Errorf("%s: %q does not parse: %w", programPos(p), p.Name, err)
 	}
 	pkgEnd := pf.afterPackage()
 	edits := []edit{{from: pkgEnd, to: pkgEnd, text: "; import " + inputsPkg + ` "os"`}}
@@ -51,7 +51,7 @@ func PrintOnly(p *lessons.Program, stdout, stderr []byte, status int) (*lessons.
 		edits = append(edits, edit{from: open, to: open, text: text})
 	}
 	if !hasMain {
-		return nil, fmt.Errorf("%s: %q has no func main to replay its output", at0(p), p.Name)
+		return nil, fmt.Errorf("%s: %q has no func main to replay its output", programPos(p), p.Name)
 	}
 	src := applyEdits(p.Source, edits)
 	if src[len(src)-1] != '\n' {
@@ -68,8 +68,6 @@ func PrintOnly(p *lessons.Program, stdout, stderr []byte, status int) (*lessons.
 	po.Map = lessons.SourceMap{Lines: m}
 	return &po, nil
 }
-
-func at0(p *lessons.Program) string { return at(p.File, p.Line) }
 
 func countLines(s string) int {
 	n := 0

@@ -6,18 +6,22 @@ package cli
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 
 	"github.com/ppworkbook/workbook/workbook/learn"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // Main runs the workbook with args (without the program name) and returns
-// the process exit status.
+// the process exit status. It is the one place that reads the process's
+// environment and asks whether a stream is a terminal: every command gets
+// them from here.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	env := Env{Getenv: os.Getenv, IsTerminal: isTerminal}
+	env := Env{Getenv: os.Getenv, IsTerminal: term.IsTerminal}
 	return run(ctx, args, env, stdin, stdout, stderr)
 }
 
@@ -25,43 +29,76 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // set it.
 type Env struct {
 	Getenv     func(string) string
-	IsTerminal func(w io.Writer) bool
+	IsTerminal func(x any) bool
+}
+
+// command splits args into the global flags before the command, the
+// command's name and its arguments. ok is false when args do not start
+// with global flags and a name (an unknown flag, say): the learner's side
+// then reports the problem.
+func command(args []string) (g learn.Globals, name string, rest []string, ok bool) {
+	g.Color = "auto"
+	fs := flag.NewFlagSet("workbook", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.Register(fs)
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		return g, "", nil, false
+	}
+	if n := len(args) - fs.NArg(); n > 0 && args[n-1] == "--" {
+		return g, "", nil, false
+	}
+	return g, fs.Arg(0), fs.Args()[1:], true
 }
 
 func run(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, stderr io.Writer) int {
+	sys := learn.System{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: env.Getenv, IsTerminal: env.IsTerminal}
 	if len(args) > 0 {
 		switch args[0] {
-		case "verify":
-			return verifyCmd(ctx, args[1:], env, stdout, stderr)
-		case "help", "-h", "-help", "--help":
-			return helpCmd(ctx, args[1:], env, stdin, stdout, stderr)
-		case "version", "--version":
+		case "-h", "-help", "--help":
+			return helpCmd(ctx, args[1:], sys)
+		case "--version":
 			fmt.Fprintln(stdout, "workbook", version())
 			return 0
 		}
 	}
-	return learn.Main(ctx, args, stdin, stdout, stderr)
+	g, name, rest, ok := command(args)
+	if ok {
+		switch name {
+		case "verify":
+			return verifyCmd(ctx, g, rest, env, stdout, stderr)
+		case "help":
+			return helpCmd(ctx, rest, sys)
+		case "version":
+			fmt.Fprintln(stdout, "workbook", version())
+			return 0
+		}
+	}
+	// The learner's commands read the global flags, wherever they are,
+	// themselves.
+	return learn.Main(ctx, args, sys)
 }
 
-func helpCmd(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, stderr io.Writer) int {
+func helpCmd(ctx context.Context, args []string, sys learn.System) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "verify":
-			fmt.Fprint(stdout, verifyUsage)
+			fmt.Fprint(sys.Stdout, verifyUsage)
 			return 0
 		case "version", "help":
 		default:
 			// The learner's commands document themselves.
-			return learn.Main(ctx, append([]string{"help"}, args...), stdin, stdout, stderr)
+			return learn.Main(ctx, append([]string{"help"}, args...), sys)
 		}
 	}
-	fmt.Fprint(stdout, generalUsage)
+	fmt.Fprint(sys.Stdout, generalUsage)
 	var learner bytes.Buffer
-	if status := learn.Main(ctx, []string{"help"}, stdin, &learner, stderr); status != 0 {
+	out := sys
+	out.Stdout = &learner
+	if status := learn.Main(ctx, []string{"help"}, out); status != 0 {
 		return status
 	}
-	fmt.Fprintf(stdout, "\n%s", learner.String())
-	fmt.Fprint(stdout, checkingUsage)
+	fmt.Fprintf(sys.Stdout, "\n%s", learner.String())
+	fmt.Fprint(sys.Stdout, checkingUsage)
 	return 0
 }
 

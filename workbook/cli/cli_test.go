@@ -11,6 +11,7 @@ import (
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
+	"github.com/ppworkbook/workbook/workbook/learn"
 	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
@@ -23,12 +24,12 @@ func TestParseVerify(t *testing.T) {
 		err   string
 	}{
 		{args: nil, check: func(f *verifyFlags) bool {
-			return f.engine == "auto" && f.timeout == 10*time.Second && f.color == "auto" && f.jobs > 0
+			return f.engine == "auto" && f.timeout == 10*time.Second && f.Color == "auto" && f.jobs > 0
 		}},
 		{args: []string{"a.md", "--json", "dir", "-j", "3"}, paths: []string{"a.md", "dir"}, check: func(f *verifyFlags) bool { return f.json && f.jobs == 3 }},
 		{args: []string{"--engine=both", "--timeout", "2s", "--", "-odd.md"}, paths: []string{"-odd.md"}, check: func(f *verifyFlags) bool { return f.engine == "both" && f.timeout == 2*time.Second }},
 		{args: []string{"--shard", "1/2", "--junit", "r.xml", "--run", "x", "--list", "--color=never"}, check: func(f *verifyFlags) bool {
-			return f.shard == "1/2" && f.junit == "r.xml" && f.run == "x" && f.list && f.color == "never"
+			return f.shard == "1/2" && f.junit == "r.xml" && f.run == "x" && f.list && f.Color == "never"
 		}},
 		{args: []string{"--engine", "gcc"}, err: `bad --engine "gcc"`},
 		{args: []string{"--color", "sometimes"}, err: `bad --color "sometimes"`},
@@ -38,7 +39,7 @@ func TestParseVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, err := parseVerify(tt.args)
+			f, err := parseVerify(tt.args, learn.Globals{Color: "auto"})
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -74,7 +75,7 @@ func TestColour(t *testing.T) {
 	for _, tt := range tests {
 		env := Env{
 			Getenv:     func(k string) string { return map[string]string{"NO_COLOR": tt.noColor}[k] },
-			IsTerminal: func(io.Writer) bool { return tt.terminal },
+			IsTerminal: func(any) bool { return tt.terminal },
 		}
 		if got := colour(tt.when, io.Discard, env); got != tt.want {
 			t.Errorf("colour(%s, NO_COLOR=%q, terminal %v) = %v, want %v", tt.when, tt.noColor, tt.terminal, got, tt.want)
@@ -83,7 +84,7 @@ func TestColour(t *testing.T) {
 }
 
 func TestDispatch(t *testing.T) {
-	env := Env{Getenv: func(string) string { return "" }, IsTerminal: func(io.Writer) bool { return false }}
+	env := Env{Getenv: func(string) string { return "" }, IsTerminal: func(any) bool { return false }}
 	tests := []struct {
 		args   []string
 		code   int
@@ -148,4 +149,71 @@ func TestChildRuns(t *testing.T) {
 	if got := childRuns(items[:1], engine.Compiled); got != 0 && sandbox.DirectStart() {
 		t.Errorf("childRuns with --engine compiled = %d, want 0", got)
 	}
+}
+
+// TestVerifyCommandLineSettings checks that only the settings given on the
+// command line override a document's front matter.
+func TestVerifyCommandLineSettings(t *testing.T) {
+	tests := []struct {
+		args []string
+		want lessons.CommandLine
+	}{
+		{nil, lessons.CommandLine{}},
+		{[]string{"--engine", "auto"}, lessons.CommandLine{Engine: "auto"}},
+		{[]string{"a.md", "--timeout=3s"}, lessons.CommandLine{Timeout: 3 * time.Second}},
+		{[]string{"--engine=compiled", "a.md", "--timeout", "1m"}, lessons.CommandLine{Engine: "compiled", Timeout: time.Minute}},
+	}
+	for _, tt := range tests {
+		f, err := parseVerify(tt.args, learn.Globals{Color: "auto"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.commandLine(); got != tt.want {
+			t.Errorf("%q: command line %+v, want %+v", tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestCommand(t *testing.T) {
+	tests := []struct {
+		args  []string
+		g     learn.Globals
+		name  string
+		rest  []string
+		found bool
+	}{
+		{[]string{"verify", "a.md"}, learn.Globals{Color: "auto"}, "verify", []string{"a.md"}, true},
+		{[]string{"--color", "never", "verify", "a.md", "--json"}, learn.Globals{Color: "never"}, "verify", []string{"a.md", "--json"}, true},
+		{[]string{"--lessons=L", "--dir", "D", "list"}, learn.Globals{Color: "auto", Lessons: "L", Dir: "D"}, "list", []string{}, true},
+		{[]string{"--dir", "verify", "list"}, learn.Globals{Color: "auto", Dir: "verify"}, "list", []string{}, true},
+		{[]string{"--color", "never"}, learn.Globals{Color: "never"}, "", nil, false},
+		{[]string{"--nope", "verify"}, learn.Globals{Color: "auto"}, "", nil, false},
+		{[]string{"--", "verify"}, learn.Globals{Color: "auto"}, "", nil, false},
+		{nil, learn.Globals{Color: "auto"}, "", nil, false},
+	}
+	for _, tt := range tests {
+		g, name, rest, ok := command(tt.args)
+		if ok != tt.found || name != tt.name || (ok && (g != tt.g || !slices.Equal(rest, tt.rest))) {
+			t.Errorf("command(%q) = %+v %q %q %v; want %+v %q %q %v", tt.args, g, name, rest, ok, tt.g, tt.name, tt.rest, tt.found)
+		}
+	}
+}
+
+// FuzzCommand checks that splitting a command line never panics and that
+// the command and its arguments are the tail of the arguments.
+func FuzzCommand(f *testing.F) {
+	f.Add("--color\x00never\x00verify\x00a.md")
+	f.Add("--lessons=x\x00list\x00--dir\x00y")
+	f.Add("-h")
+	f.Fuzz(func(t *testing.T, joined string) {
+		args := strings.Split(joined, "\x00")
+		_, name, rest, ok := command(args)
+		if !ok {
+			return
+		}
+		tail := append([]string{name}, rest...)
+		if len(tail) > len(args) || !slices.Equal(args[len(args)-len(tail):], tail) {
+			t.Errorf("command(%q): name %q and rest %q are not the tail of the arguments", args, name, rest)
+		}
+	})
 }

@@ -1,33 +1,34 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
+	"slices"
 	"time"
 
-	"github.com/mattn/go-isatty"
-
 	"github.com/ppworkbook/workbook/content"
+	"github.com/ppworkbook/workbook/internal/atomicfile"
 	"github.com/ppworkbook/workbook/lessons"
-	"github.com/ppworkbook/workbook/workbook/check"
 	"github.com/ppworkbook/workbook/workbook/engine"
-	"github.com/ppworkbook/workbook/workbook/sandbox"
+	"github.com/ppworkbook/workbook/workbook/learn"
+	"github.com/ppworkbook/workbook/workbook/term"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
 
 const verifyUsage = `Usage: workbook verify [flags] [PATH...]
 
 Runs every Go program of the lessons and checks it against what its document
-expects. PATH is a Markdown file or a directory (searched recursively for
-*.md); with no PATH, the lessons built into the workbook are verified.
-Flags and paths may come in any order.
+expects. PATH is a Markdown file (whatever its name) or a directory (searched
+recursively for *.md, *.markdown and *.mdx); with no PATH, the lessons built
+into the workbook are verified.
+Flags and paths may come in any order; the global flags (--color, --lessons,
+--dir) may also come before "verify".
 
 Flags:
   -j N            run N programs at once (default: 4 per CPU; most programs wait)
@@ -40,6 +41,7 @@ Flags:
   --junit FILE    also write a JUnit XML report to FILE
   --shard K/N     only the K-th of N parts (1-based), for CI matrices
   --color WHEN    auto, always or never (default auto: on for a terminal, off with NO_COLOR)
+  --lessons DIR   with no PATH: the documents of DIR instead of the built-in lessons
   -h, --help      show this help
 
 Exit status: 0 when nothing failed, 1 when a program failed, 2 for usage
@@ -59,24 +61,46 @@ type verifyFlags struct {
 	json    bool
 	junit   string
 	shard   string
-	color   string
 	count   int
 	paths   []string
+	given   []string // the flags set on the command line
+	// Globals: --color WHEN, --lessons DIR (the documents to verify
+	// when no PATH is given) and --dir, the learner's work directory,
+	// accepted like every command accepts it and not used by verify.
+	learn.Globals
 }
 
-func parseVerify(args []string) (*verifyFlags, error) {
-	f := &verifyFlags{}
+// commandLine is the run settings the command line gives: only those set
+// explicitly, so that a program's document can set the others.
+func (f *verifyFlags) commandLine() lessons.CommandLine {
+	var cl lessons.CommandLine
+	if slices.Contains(f.given, "engine") {
+		cl.Engine = f.engine
+	}
+	if slices.Contains(f.given, "timeout") {
+		cl.Timeout = f.timeout
+	}
+	return cl
+}
+
+// parseVerify parses verify's arguments; g are the global flags given
+// before the command, which those after it override.
+func parseVerify(args []string, g learn.Globals) (*verifyFlags, error) {
+	f := &verifyFlags{Globals: g}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.IntVar(&f.jobs, "j", verify.DefaultJobs(), "")
 	fs.StringVar(&f.run, "run", "", "")
-	fs.StringVar(&f.engine, "engine", engine.Auto, "")
-	fs.DurationVar(&f.timeout, "timeout", verify.DefaultTimeout, "")
+	// The defaults are shown in the usage; a setting not given on the
+	// command line comes from the program, its document or the built-in
+	// default (lessons.Resolve), see commandLine.
+	fs.StringVar(&f.engine, "engine", lessons.DefaultEngine, "")
+	fs.DurationVar(&f.timeout, "timeout", lessons.DefaultTimeout, "")
 	fs.BoolVar(&f.list, "list", false, "")
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.junit, "junit", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
-	fs.StringVar(&f.color, "color", "auto", "")
+	f.Globals.Register(fs)
 	fs.IntVar(&f.count, "count", 1, "")
 	// Flags may come after paths: parse, take a path, parse again.
 	for {
@@ -94,15 +118,14 @@ func parseVerify(args []string) (*verifyFlags, error) {
 		f.paths = append(f.paths, args[0])
 		args = args[1:]
 	}
+	fs.Visit(func(fl *flag.Flag) { f.given = append(f.given, fl.Name) })
 	switch f.engine {
 	case engine.Auto, engine.Yaegi, engine.Compiled, engine.Both:
 	default:
 		return nil, fmt.Errorf("bad --engine %q: want auto, yaegi, compiled or both", f.engine)
 	}
-	switch f.color {
-	case "auto", "always", "never":
-	default:
-		return nil, fmt.Errorf("bad --color %q: want auto, always or never", f.color)
+	if _, err := term.Colour(f.Color, false, false); err != nil {
+		return nil, err
 	}
 	if f.jobs < 1 {
 		return nil, fmt.Errorf("bad -j %d: want at least 1", f.jobs)
@@ -116,27 +139,14 @@ func parseVerify(args []string) (*verifyFlags, error) {
 	return f, nil
 }
 
-// colour decides, once, whether output to w is coloured.
+// colour decides, once, whether output to w is coloured (see term.Colour).
 func colour(when string, w io.Writer, env Env) bool {
-	switch when {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	if env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
-		return false
-	}
-	return env.IsTerminal(w)
+	on, _ := term.Colour(when, env.IsTerminal(w), term.NoColor(env.Getenv))
+	return on
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
-func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
-	f, err := parseVerify(args)
+func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, stdout, stderr io.Writer) int {
+	f, err := parseVerify(args, g)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, verifyUsage)
 		return 0
@@ -162,39 +172,44 @@ func verifyCmd(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 	}
 
 	var docs []*lessons.Document
-	if len(f.paths) == 0 {
-		docs, err = verify.LoadFS(content.FS())
-	} else {
-		docs, err = verify.LoadPaths(f.paths)
+	switch {
+	case len(f.paths) == 0 && f.Lessons != "":
+		docs, err = lessons.LoadPaths([]string{f.Lessons})
+	case len(f.paths) == 0:
+		docs, err = lessons.LoadFS(content.FS())
+	default:
+		docs, err = lessons.LoadPaths(f.paths)
 	}
 	if err != nil {
 		printLoadErrors(stderr, err)
 		return 2
 	}
 	items := verify.Select(docs, sel)
+	cl := f.commandLine()
 
 	if f.list {
 		if f.json {
-			if err := verify.WriteListJSON(stdout, items, f.engine); err != nil {
+			if err := verify.WriteListJSON(stdout, items, cl.Engine); err != nil {
 				fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 				return 2
 			}
 			return 0
 		}
-		verify.WriteList(stdout, items, f.engine)
+		verify.WriteList(stdout, items, cl.Engine)
 		return 0
 	}
 
-	useColour := colour(f.color, stdout, env)
-	pal := check.NewPalette(useColour)
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, f.engine)*f.count)})
+	useColour := colour(f.Color, stdout, env)
+	pal := term.NewPalette(useColour)
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count)})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2
 	}
 	defer runner.Close()
 
-	opts := verify.Options{Engine: f.engine, Timeout: f.timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
+	opts := verify.Options{Engine: cl.Engine, Timeout: cl.Timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
+
 	// The duration history only orders the work: without it (no cache
 	// directory, a corrupt file) verify runs the same, in another order.
 	// When every run starts at once there is nothing to order, and a small
@@ -281,40 +296,24 @@ func printLoadErrors(w io.Writer, err error) {
 	}
 }
 
-// writeJUnit writes the JUnit report atomically (temp file, then rename).
+// writeJUnit writes the JUnit report atomically.
 func writeJUnit(path string, results []verify.Result) error {
-	var b strings.Builder
+	var b bytes.Buffer
 	if err := verify.WriteJUnit(&b, results); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("writing JUnit report: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing JUnit report: %w", err)
+	if err := atomicfile.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("JUnit report: %w", err)
 	}
 	return nil
 }
 
 // childRuns is how many of the items' runs may need a pre-started sandbox
-// child, which serves one run. None is needed by a skipped program, by a
-// compile-only one that the go command builds (auto and compiled engines:
-// it never runs), or by a compiled program where the sandbox starts
-// binaries directly.
-func childRuns(items []verify.Item, def string) int {
-	direct := sandbox.DirectStart()
+// child (see engine.NeedsChild), with the command line's engine cl.
+func childRuns(items []verify.Item, cl string) int {
 	n := 0
 	for _, it := range items {
-		p := it.Program
-		eng := verify.EngineFor(it, def)
-		compileOnly := p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail
-		switch {
-		case p.Mode == lessons.ModeSkip:
-		case compileOnly && (eng == engine.Auto || eng == engine.Compiled):
-		case eng == engine.Compiled && direct:
-		default:
+		if engine.NeedsChild(it.Settings(verify.Options{Engine: cl})) {
 			n++
 		}
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -261,25 +260,6 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 		v.Message = err.Error()
 	}
 	return v, nil
-}
-
-// verdictSummary is a one-line description of v, for test failures and logs.
-func verdictSummary(v *Verdict) string {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s end=%s exit=%d", v.Engine, v.End, v.ExitCode)
-	if v.Signal != "" {
-		fmt.Fprintf(&b, " signal=%s", v.Signal)
-	}
-	if v.Limit != "" {
-		fmt.Fprintf(&b, " limit=%s", v.Limit)
-	}
-	if v.Panic != "" {
-		fmt.Fprintf(&b, " panic=%q at %s:%d", v.Panic, v.PanicPos.File, v.PanicPos.Line)
-	}
-	if v.Message != "" {
-		fmt.Fprintf(&b, " msg=%q", v.Message)
-	}
-	return b.String()
 }
 
 // staleAfter is how old a build directory or a temporary binary must be

@@ -4,6 +4,7 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -94,7 +95,7 @@ type Options struct {
 
 // DefaultTimeout is the run timeout when neither the request nor the
 // program gives one.
-const DefaultTimeout = 10 * time.Second
+const DefaultTimeout = lessons.DefaultTimeout
 
 // Runner runs programs. It is safe for concurrent use; Close releases
 // pre-started workers.
@@ -225,19 +226,13 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Verdict, error) {
 	if req.Program == nil {
 		return nil, errors.New("engine: no program")
 	}
+	// A request not made by NewRequest may leave settings out: the
+	// program's own, else the built-in defaults.
+	req.Engine = cmp.Or(req.Engine, req.Program.Engine, lessons.DefaultEngine)
+	if req.Timeout <= 0 {
+		req.Timeout = cmp.Or(req.Program.Timeout, DefaultTimeout)
+	}
 	name := req.Engine
-	if name == "" {
-		name = req.Program.Engine
-	}
-	if name == "" {
-		name = Auto
-	}
-	if req.Timeout <= 0 {
-		req.Timeout = req.Program.Timeout
-	}
-	if req.Timeout <= 0 {
-		req.Timeout = DefaultTimeout
-	}
 	switch name {
 	case Yaegi, Compiled, Auto, Both:
 	default:

@@ -1,16 +1,14 @@
 package engine
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ppworkbook/workbook/internal/golden"
 	"github.com/ppworkbook/workbook/lessons"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func src(body string) *lessons.Program {
 	return &lessons.Program{File: "lesson.md", Source: "package main\n\n" + body}
@@ -138,19 +136,7 @@ func TestRewriteGolden(t *testing.T) {
 			if strings.Count(a.source, "\n") != strings.Count(string(data), "\n") {
 				t.Errorf("line count changed")
 			}
-			golden := strings.TrimSuffix(in, ".go") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(a.source), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if a.source != string(want) {
-				t.Errorf("rewritten source differs from %s:\n%s", golden, a.source)
-			}
+			golden.Check(t, strings.TrimSuffix(in, ".go")+".golden", a.source)
 		})
 	}
 }

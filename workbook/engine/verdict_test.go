@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -65,4 +67,23 @@ func TestVerdictFrom(t *testing.T) {
 			}
 		})
 	}
+}
+
+// verdictSummary is a one-line description of v, for test failures and logs.
+func verdictSummary(v *Verdict) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s end=%s exit=%d", v.Engine, v.End, v.ExitCode)
+	if v.Signal != "" {
+		fmt.Fprintf(&b, " signal=%s", v.Signal)
+	}
+	if v.Limit != "" {
+		fmt.Fprintf(&b, " limit=%s", v.Limit)
+	}
+	if v.Panic != "" {
+		fmt.Fprintf(&b, " panic=%q at %s:%d", v.Panic, v.PanicPos.File, v.PanicPos.Line)
+	}
+	if v.Message != "" {
+		fmt.Fprintf(&b, " msg=%q", v.Message)
+	}
+	return b.String()
 }

@@ -20,10 +20,9 @@ type catalog struct {
 
 // lesson is one loaded lesson.
 type lesson struct {
-	Num    int    // 1-based position in the catalog
-	Slug   string // file name without ".md": names its folder in the work dir
-	Doc    *lessons.Document
-	Source []byte // the Markdown as written
+	Num  int    // 1-based position in the catalog
+	Slug string // file name without ".md": names its folder in the work dir
+	Doc  *lessons.Document
 }
 
 // exercise is one exercise of one lesson.
@@ -34,38 +33,34 @@ type exercise struct {
 }
 
 // loadCatalog loads every lesson at the root of fsys, ordered by weight then
-// file name. A README.md is not a lesson: its first heading, if any, becomes
-// the workbook's title. Problems in several lessons are all reported.
+// file name. A README.md is not a lesson: its title (front matter, else
+// first level-1 heading), if any, becomes the workbook's. Problems in
+// several lessons are all reported. Every document is read by package
+// lessons.
 func loadCatalog(fsys fs.FS, title string) (*catalog, error) {
 	names, err := fs.Glob(fsys, "*.md")
 	if err != nil {
 		return nil, fmt.Errorf("listing lessons: %w", err)
 	}
 	c := &catalog{Title: title}
-	var errs []error
+	var lessonNames []string
 	for _, name := range names {
-		if strings.EqualFold(name, "README.md") {
-			if data, err := fs.ReadFile(fsys, name); err == nil {
-				if t := firstHeading(data); t != "" {
-					c.Title = t
-				}
-			}
+		if !strings.EqualFold(name, "README.md") {
+			lessonNames = append(lessonNames, name)
 			continue
 		}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("reading lesson: %w", err))
-			continue
+		// The README only names the workbook: one that cannot be
+		// read leaves the default title.
+		if doc, err := lessons.Load(fsys, name); err == nil && doc.Title != "" {
+			c.Title = doc.Title
 		}
-		doc, err := lessons.Parse(name, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		c.Lessons = append(c.Lessons, &lesson{Slug: strings.TrimSuffix(name, ".md"), Doc: doc, Source: data})
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	docs, err := lessons.LoadAll(fsys, lessonNames)
+	if err != nil {
+		return nil, err
+	}
+	for _, doc := range docs {
+		c.Lessons = append(c.Lessons, &lesson{Slug: strings.TrimSuffix(doc.File, ".md"), Doc: doc})
 	}
 	if len(c.Lessons) == 0 {
 		return nil, errors.New("no lessons found (a lesson is a .md file at the top of the lessons directory)")
@@ -81,26 +76,6 @@ func loadCatalog(fsys fs.FS, title string) (*catalog, error) {
 		l.Num = i + 1
 	}
 	return c, nil
-}
-
-// firstHeading returns the text of the first level-1 ATX heading in a
-// Markdown file, or "".
-func firstHeading(data []byte) string {
-	fence := ""
-	for _, line := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case fence != "":
-			if strings.HasPrefix(t, fence) {
-				fence = ""
-			}
-		case strings.HasPrefix(t, "```"), strings.HasPrefix(t, "~~~"):
-			fence = t[:3]
-		case strings.HasPrefix(t, "# "):
-			return strings.TrimSpace(strings.TrimRight(t[2:], "#"))
-		}
-	}
-	return ""
 }
 
 // Title returns the lesson's title, or its slug when it has none.
@@ -129,6 +104,13 @@ func (l *lesson) Examples() []*lessons.Program {
 		}
 	}
 	return out
+}
+
+// settings are the run settings of p, the learner's program for e: the
+// learner's commands have no command-line settings, so they come from the
+// starter's attributes, else its lesson's front matter, else the defaults.
+func (e *exercise) settings(p *lessons.Program) lessons.Settings {
+	return lessons.Resolve(p, e.Lesson.Doc.Defaults, lessons.CommandLine{})
 }
 
 // Title returns the exercise's title without an "Exercise:" prefix.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
@@ -15,14 +14,12 @@ import (
 // Checker runs one program and checks it against its expectations. It must
 // be safe for concurrent use (grade checks many programs at once).
 type Checker interface {
-	// Check runs p and checks its verdict. When out is not nil the
-	// program's output streams to it as it runs. The error is for
-	// failures of the machinery; a failing program is a Result.
-	Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error)
+	// Check runs p with the settings s (from lessons.Resolve) and checks
+	// its verdict. When out is not nil the program's output streams to it
+	// as it runs. The error is for failures of the machinery; a failing
+	// program is a Result.
+	Check(ctx context.Context, p *lessons.Program, s lessons.Settings, out io.Writer) (check.Result, error)
 }
-
-// defaultTimeout bounds a program whose lesson gives no timeout.
-const defaultTimeout = 10 * time.Second
 
 // engineChecker is the real Checker: the sandboxed engines, then check.Check.
 type engineChecker struct {
@@ -41,7 +38,7 @@ func newEngineChecker(colour bool) (*engineChecker, error) {
 
 // Check implements Checker. An exercise with cases runs once per case
 // (see check.CheckRuns).
-func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error) {
+func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, s lessons.Settings, out io.Writer) (check.Result, error) {
 	var sw io.Writer
 	// Cases run at once: their output would interleave, so only a
 	// program without cases streams its output.
@@ -49,28 +46,16 @@ func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, out io.Wr
 		sw = &syncWriter{w: out}
 	}
 	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
-		req := engine.Request{
-			Program:     p,
-			Engine:      p.Engine,
-			Timeout:     p.Timeout,
-			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
-			Seen:        check.Seen(p),
-			Stdout:      sw,
-			Stderr:      sw,
-		}
-		if req.Engine == "" {
-			req.Engine = engine.Auto
-		}
-		if req.Timeout == 0 {
-			req.Timeout = defaultTimeout
-		}
+		req := engine.NewRequest(p, s)
+		req.Seen = check.Seen(p)
+		req.Stdout, req.Stderr = sw, sw
 		v, err := c.runner.Run(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("running %s: %w", p.Name, err)
 		}
 		return v, nil
 	}
-	res, _, err := check.CheckRuns(ctx, p, run, check.Options{Colour: c.colour})
+	res, _, err := check.CheckRuns(ctx, p, run, check.Options{Colour: c.colour, Timeout: s.Timeout})
 	return res, err
 }
 
@@ -91,11 +76,11 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 
 // safeCheck calls c.Check and turns a panic in the machinery into an error,
 // so that one strange program never takes a whole grading run down.
-func safeCheck(ctx context.Context, c Checker, p *lessons.Program, out io.Writer) (res check.Result, err error) {
+func safeCheck(ctx context.Context, c Checker, p *lessons.Program, s lessons.Settings, out io.Writer) (res check.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("checking %s: internal error: %v", p.Name, r)
 		}
 	}()
-	return c.Check(ctx, p, out)
+	return c.Check(ctx, p, s, out)
 }

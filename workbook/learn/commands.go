@@ -69,7 +69,8 @@ func checkFile(ctx context.Context, c Checker, e *exercise, file string, out io.
 		o.Status, o.Err = statusError, err
 		return o
 	}
-	res, err := safeCheck(ctx, c, learnerProgram(e, file, src), out)
+	prog := learnerProgram(e, file, src)
+	res, err := safeCheck(ctx, c, prog, e.settings(prog), out)
 	if err != nil {
 		o.Status, o.Err = statusError, err
 		return o
@@ -90,8 +91,8 @@ func (a *app) printOutcome(o outcome) {
 		a.out("%s %s  %s\n", p.Pass("✓ PASS"), o.Exercise.ID, p.Dim(rel(o.File)))
 	case statusFail:
 		a.out("%s %s  %s\n", p.Fail("✗ FAIL"), o.Exercise.ID, p.Dim(rel(o.File)))
-		if o.Result.Reason != "" {
-			a.out("%s\n", strings.TrimRight(o.Result.Reason, "\n"))
+		if o.Result.Reason() != "" {
+			a.out("%s\n", strings.TrimRight(o.Result.Reason(), "\n"))
 		}
 		if o.Result.Detail != "" {
 			a.out("%s\n", strings.TrimRight(o.Result.Detail, "\n"))
@@ -281,7 +282,7 @@ func cmdRead(a *app, _ *cmdOpts, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := renderMarkdown(a.env.Stdout, l.Source, l.Doc, a.p, a.env.Width); err != nil {
+	if err := renderMarkdown(a.env.Stdout, l.Doc.Markdown, l.Doc, a.p, a.env.Width); err != nil {
 		return err
 	}
 	var tips []string
@@ -368,7 +369,7 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 		}
 		a.out("%s %s%s  %s\n", p.H2("▶"), p.Strong(prog.Name), what, p.Dim(where))
 		le := &lineEnder{w: a.env.Stdout, last: '\n'}
-		res, err := safeCheck(a.ctx, c, prog, le)
+		res, err := safeCheck(a.ctx, c, prog, lessons.Resolve(prog, l.Doc.Defaults, lessons.CommandLine{}), le)
 		if le.last != '\n' {
 			a.out("\n")
 		}
@@ -381,8 +382,8 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 			pass++
 		default:
 			a.out("%s %s\n", p.Fail("✗ FAIL"), prog.Name)
-			if res.Reason != "" {
-				a.out("%s\n", strings.TrimRight(res.Reason, "\n"))
+			if res.Reason() != "" {
+				a.out("%s\n", strings.TrimRight(res.Reason(), "\n"))
 			}
 			if res.Detail != "" {
 				a.out("%s\n", strings.TrimRight(res.Detail, "\n"))
@@ -527,7 +528,7 @@ func (a *app) checkAll(c Checker) error {
 			}
 		case statusFail:
 			failed++
-			reason := strings.SplitN(o.Result.Reason, "\n", 2)[0]
+			reason := strings.SplitN(o.Result.Reason(), "\n", 2)[0]
 			a.out("%s %s  %s\n", p.Fail("✗"), e.ID, p.Dim(reason))
 		case statusMissing:
 			failed++

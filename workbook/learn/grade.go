@@ -85,7 +85,7 @@ func grade(ctx context.Context, c Checker, cat *catalog, dirs []string, jobs int
 					res.Points = 1
 				case statusFail:
 					res.Failure = string(o.Result.Failure)
-					res.Reason = o.Result.Reason
+					res.Reason = o.Result.Reason()
 				case statusError:
 					res.Reason = o.Err.Error()
 				}

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // cbreak switches the terminal on r, if r is one, to reading key by key
@@ -12,7 +14,7 @@ import (
 // restoring the terminal, and false when r is not a terminal it could switch.
 func cbreak(r io.Reader) (restore func(), ok bool) {
 	f, isFile := r.(*os.File)
-	if !isFile || !isTerminal(f) {
+	if !isFile || !term.IsTerminal(f) {
 		return func() {}, false
 	}
 	fd := int(f.Fd())
@@ -33,7 +35,7 @@ func cbreak(r io.Reader) (restore func(), ok bool) {
 // windowWidth returns the width in columns of the terminal w writes to.
 func windowWidth(w io.Writer) (int, bool) {
 	f, ok := w.(*os.File)
-	if !ok || !isTerminal(f) {
+	if !ok || !term.IsTerminal(f) {
 		return 0, false
 	}
 	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)

@@ -17,9 +17,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/ppworkbook/workbook/content"
 	"github.com/ppworkbook/workbook/workbook/progress"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // DefaultWorkDir is the learner's work directory, relative to the current
@@ -34,20 +34,31 @@ const Title = "The Processes & Pipes workbook"
 // Main runs a learner command (args without the program name; empty args
 // means the default overview) and returns the exit status: 0 success, 1 a
 // check failed or the command could not do its work, 2 a usage error.
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Everything it takes from the process comes through sys.
+func Main(ctx context.Context, args []string, sys System) int {
 	env := environment{
-		Stdin:       stdin,
-		Stdout:      stdout,
-		Stderr:      stderr,
-		WorkDir:     os.Getenv("WORKBOOK_DIR"),
-		LessonsDir:  os.Getenv("WORKBOOK_LESSONS"),
-		NoColor:     os.Getenv("NO_COLOR") != "",
-		Terminal:    isTerminal(stdout),
-		Interactive: isTerminal(stdin),
-		Width:       terminalWidth(stdout),
+		Stdin:       sys.Stdin,
+		Stdout:      sys.Stdout,
+		Stderr:      sys.Stderr,
+		WorkDir:     sys.Getenv("WORKBOOK_DIR"),
+		LessonsDir:  sys.Getenv("WORKBOOK_LESSONS"),
+		NoColor:     term.NoColor(sys.Getenv),
+		Terminal:    sys.IsTerminal(sys.Stdout),
+		Interactive: sys.IsTerminal(sys.Stdin),
+		Width:       terminalWidth(sys.Stdout, sys.Getenv),
 		Now:         time.Now,
 	}
 	return run(ctx, env, args)
+}
+
+// System is what the learner's commands take from the process they run
+// in: the standard streams, the environment and the terminal check. The
+// command line fills it once (package cli).
+type System struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	IsTerminal     func(any) bool
 }
 
 // environment is everything a command takes from outside: Main fills it from
@@ -57,7 +68,7 @@ type environment struct {
 	Stdout, Stderr io.Writer
 	WorkDir        string // $WORKBOOK_DIR
 	LessonsDir     string // $WORKBOOK_LESSONS
-	NoColor        bool   // $NO_COLOR is set
+	NoColor        bool   // the environment asks for no colour (term.NoColor)
 	Terminal       bool   // stdout is a terminal: colour by default
 	Interactive    bool   // stdin is a terminal: questions may be asked
 	Width          int    // columns for reading lessons
@@ -72,18 +83,13 @@ type environment struct {
 	Debounce time.Duration
 }
 
-func isTerminal(x any) bool {
-	f, ok := x.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
 // terminalWidth is the width lessons are laid out for: the terminal's (or
 // $COLUMNS), at most 100 columns; 80 when unknown.
-func terminalWidth(stdout io.Writer) int {
+func terminalWidth(stdout io.Writer, getenv func(string) string) int {
 	if n, ok := windowWidth(stdout); ok {
 		return min(n, 100)
 	}
-	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
 		return min(n, 100)
 	}
 	return 80
@@ -163,15 +169,18 @@ func commands() []command {
 	}
 }
 
-// globalFlags are accepted before the command and after it.
-type globalFlags struct {
-	lessons, dir, color string
+// Globals are the global flags, accepted before a command's name and after
+// it, by every command: the command line (package cli) reads them with
+// Register too.
+type Globals struct {
+	Lessons, Dir, Color string
 }
 
-func (g *globalFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.lessons, "lessons", g.lessons, "use the lessons in `DIR` instead of the built-in ones (default $WORKBOOK_LESSONS)")
-	fs.StringVar(&g.dir, "dir", g.dir, "your work directory `DIR` (default ./"+DefaultWorkDir+", or $WORKBOOK_DIR)")
-	fs.StringVar(&g.color, "color", g.color, "colour: auto, always or never")
+// Register adds the global flags to fs, with g's values as defaults.
+func (g *Globals) Register(fs *flag.FlagSet) {
+	fs.StringVar(&g.Lessons, "lessons", g.Lessons, "use the lessons in `DIR` instead of the built-in ones (default $WORKBOOK_LESSONS)")
+	fs.StringVar(&g.Dir, "dir", g.Dir, "your work directory `DIR` (default ./"+DefaultWorkDir+", or $WORKBOOK_DIR)")
+	fs.StringVar(&g.Color, "color", g.Color, "colour: auto, always or never")
 }
 
 // parseInterspersed parses flags anywhere among the arguments and returns
@@ -198,13 +207,13 @@ func run(ctx context.Context, env environment, args []string) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	g := globalFlags{color: "auto", lessons: env.LessonsDir}
+	g := Globals{Color: "auto", Lessons: env.LessonsDir}
 	top := flag.NewFlagSet("workbook", flag.ContinueOnError)
 	top.SetOutput(env.Stderr)
 	top.Usage = func() {
 		fmt.Fprint(env.Stderr, "usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [COMMAND] [ARGS]  (run `workbook help`)\n")
 	}
-	g.register(top)
+	g.Register(top)
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -233,7 +242,7 @@ func run(ctx context.Context, env environment, args []string) int {
 	var o cmdOpts
 	flags := flag.NewFlagSet("workbook "+cmd.name, flag.ContinueOnError)
 	flags.SetOutput(env.Stderr)
-	g.register(flags)
+	g.Register(flags)
 	if cmd.flags != nil {
 		cmd.flags(flags, &o)
 	}
@@ -276,10 +285,10 @@ func help(stdout, stderr io.Writer, args []string) int {
 				continue
 			}
 			var o cmdOpts
-			g := globalFlags{color: "auto"}
+			g := Globals{Color: "auto"}
 			flags := flag.NewFlagSet("workbook "+c.name, flag.ContinueOnError)
 			flags.SetOutput(stdout)
-			g.register(flags)
+			g.Register(flags)
 			if c.flags != nil {
 				c.flags(flags, &o)
 			}
@@ -316,20 +325,15 @@ func usageError(format string, args ...any) error {
 	return &usageErr{msg: fmt.Sprintf(format, args...)}
 }
 
-func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
-	a := &app{env: env, ctx: ctx, lessons: g.lessons}
-	switch g.color {
-	case "always":
-		a.colour = true
-	case "never":
-		a.colour = false
-	case "auto", "":
-		a.colour = env.Terminal && !env.NoColor
-	default:
-		return nil, usageError("--color must be auto, always or never, not %q", g.color)
+func newApp(ctx context.Context, env environment, g Globals) (*app, error) {
+	a := &app{env: env, ctx: ctx, lessons: g.Lessons}
+	colour, err := term.Colour(g.Color, env.Terminal, env.NoColor)
+	if err != nil {
+		return nil, usageError("--color must be auto, always or never, not %q", g.Color)
 	}
+	a.colour = colour
 	a.p = newPalette(a.colour)
-	dir := g.dir
+	dir := g.Dir
 	if dir == "" {
 		dir = env.WorkDir
 	}
@@ -344,17 +348,17 @@ func newApp(ctx context.Context, env environment, g globalFlags) (*app, error) {
 	a.store = progress.Store{Dir: abs, Now: env.Now}
 	fsys, title := env.Lessons, Title
 	switch {
-	case g.lessons != "":
-		fi, err := os.Stat(g.lessons)
+	case g.Lessons != "":
+		fi, err := os.Stat(g.Lessons)
 		if err != nil {
 			return nil, fmt.Errorf("--lessons: %w", err)
 		}
 		if !fi.IsDir() {
-			return nil, usageError("--lessons %s is not a directory", g.lessons)
+			return nil, usageError("--lessons %s is not a directory", g.Lessons)
 		}
-		fsys = os.DirFS(g.lessons)
-		title = filepath.Base(filepath.Clean(g.lessons))
-		if abs, err := filepath.Abs(g.lessons); err == nil {
+		fsys = os.DirFS(g.Lessons)
+		title = filepath.Base(filepath.Clean(g.Lessons))
+		if abs, err := filepath.Abs(g.Lessons); err == nil {
 			title = filepath.Base(abs)
 		}
 	case fsys == nil:

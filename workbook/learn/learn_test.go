@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/ppworkbook/workbook/lessons"
@@ -33,18 +34,20 @@ const (
 // fakeChecker stands in for the engines: a program passes when its source
 // holds markPass. Safe for concurrent use.
 type fakeChecker struct {
-	mu      sync.Mutex
-	sources map[string]string // file -> last source checked
-	calls   int
-	checked chan string // when not nil, receives each file checked
+	mu       sync.Mutex
+	sources  map[string]string           // file -> last source checked
+	settings map[string]lessons.Settings // program name -> last settings
+	calls    int
+	checked  chan string // when not nil, receives each file checked
 }
 
-func (f *fakeChecker) Check(ctx context.Context, p *lessons.Program, out io.Writer) (check.Result, error) {
+func (f *fakeChecker) Check(ctx context.Context, p *lessons.Program, set lessons.Settings, out io.Writer) (check.Result, error) {
 	f.mu.Lock()
 	if f.sources == nil {
-		f.sources = map[string]string{}
+		f.sources, f.settings = map[string]string{}, map[string]lessons.Settings{}
 	}
 	f.sources[p.File] = p.Source
+	f.settings[p.Name] = set
 	f.calls++
 	f.mu.Unlock()
 	if f.checked != nil {
@@ -64,7 +67,8 @@ func (f *fakeChecker) Check(ctx context.Context, p *lessons.Program, out io.Writ
 	}
 	return check.Result{
 		Failure: check.FailOutput,
-		Reason:  fmt.Sprintf("%s:%d: the output differs from what is expected", p.File, p.Line),
+		Pos:     lessons.Pos{File: p.File, Line: p.Line},
+		Message: "the output differs from what is expected",
 		Detail:  "-want\n+got",
 	}, nil
 }
@@ -409,7 +413,7 @@ func TestColourDecision(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.env.Terminal, f.env.NoColor = tt.terminal, tt.noColor
-			a, err := newApp(context.Background(), f.env, globalFlags{color: tt.flag, dir: f.dir})
+			a, err := newApp(context.Background(), f.env, Globals{Color: tt.flag, Dir: f.dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -468,5 +472,103 @@ func TestInitRefusesForeignDirectory(t *testing.T) {
 	}
 	if len(entries) != 1 {
 		t.Errorf("init wrote into the foreign directory: %d entries", len(entries))
+	}
+}
+
+// TestLearnerSettings checks that the learner's run and check take a
+// program's settings from lessons.Resolve: its own attributes, else its
+// lesson's front matter.
+func TestLearnerSettings(t *testing.T) {
+	f := newFixture(t)
+	f.env.Lessons = fstest.MapFS{"01-page.md": {Data: []byte("+++\n[workbook]\nengine = \"yaegi\"\ntimeout = \"3s\"\n+++\n\n# Page\n\n" +
+		"```go {program=\"own\" engine=\"auto\"}\npackage main\n\nfunc main() {}\n```\n\n" +
+		"```go {program=\"plain\"}\npackage main\n\nfunc main() {}\n```\n\n" +
+		"## Exercise: ex\n\n```go {exercise=\"ex\" timeout=\"2s\"}\npackage main\n\nfunc main() {}\n```\n\n```output\nx\n```\n")}}
+	f.run("run", "1")
+	f.run("init")
+	f.run("check", "ex")
+	want := map[string]lessons.Settings{
+		"own":   {Engine: "auto", Timeout: 3 * time.Second},
+		"plain": {Engine: "yaegi", Timeout: 3 * time.Second},
+		"ex":    {Engine: "yaegi", Timeout: 2 * time.Second},
+	}
+	for name, w := range want {
+		got, ok := f.fake.settings[name]
+		if !ok {
+			t.Errorf("%s was not checked", name)
+			continue
+		}
+		if got.Engine != w.Engine || got.Timeout != w.Timeout {
+			t.Errorf("%s: engine %q timeout %v, want %q %v", name, got.Engine, got.Timeout, w.Engine, w.Timeout)
+		}
+	}
+}
+
+// TestCatalogLoader checks that the catalog reads its documents through
+// package lessons: the README's title, and the size cap before reading.
+func TestCatalogLoader(t *testing.T) {
+	lesson := []byte("# One\n\n```go\nfmt.Println(1)\n```\n")
+	tests := []struct {
+		name  string
+		fsys  fstest.MapFS
+		title string
+		err   string
+	}{
+		{"readme heading", fstest.MapFS{"README.md": {Data: []byte("Intro\n\n# My class\n")}, "01-one.md": {Data: lesson}}, "My class", ""},
+		{"readme front matter", fstest.MapFS{"README.md": {Data: []byte("---\ntitle: Pipes 101\n---\n# Other\n")}, "01-one.md": {Data: lesson}}, "Pipes 101", ""},
+		{"readme without title", fstest.MapFS{"README.md": {Data: []byte("just text\n")}, "01-one.md": {Data: lesson}}, "default", ""},
+		{"lesson too large", fstest.MapFS{"01-one.md": {Data: lesson}, "02-big.md": {Data: bytes.Repeat([]byte("x"), lessons.MaxSize+1)}}, "", "02-big.md: file is larger than 8 MiB"},
+		{"two broken lessons", fstest.MapFS{"01-a.md": {Data: []byte("```go {timeout=\"soon\"}\n```\n")}, "02-b.md": {Data: []byte("\x00")}}, "", "01-a.md:1: bad value for timeout|02-b.md:1: binary data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadCatalog(tt.fsys, "default")
+			if tt.err != "" {
+				for _, want := range strings.Split(tt.err, "|") {
+					if err == nil || !strings.Contains(err.Error(), want) {
+						t.Errorf("error = %v, want %q", err, want)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Title != tt.title {
+				t.Errorf("title = %q, want %q", c.Title, tt.title)
+			}
+			if len(c.Lessons) != 1 || c.Lessons[0].Slug != "01-one" || string(c.Lessons[0].Doc.Markdown) != string(lesson) {
+				t.Errorf("lessons = %+v", c.Lessons)
+			}
+		})
+	}
+}
+
+// TestMainTakesTheGivenEnvironment checks that the learner's commands read
+// the environment the command line hands them, never the process's.
+func TestMainTakesTheGivenEnvironment(t *testing.T) {
+	t.Setenv("WORKBOOK_LESSONS", filepath.Join(t.TempDir(), "no-such-lessons"))
+	t.Setenv("WORKBOOK_DIR", filepath.Join(t.TempDir(), "not-this-one"))
+	t.Setenv("NO_COLOR", "")
+	work := filepath.Join(t.TempDir(), "work")
+	env := map[string]string{"WORKBOOK_LESSONS": "testdata/lessons", "WORKBOOK_DIR": work, "NO_COLOR": "1"}
+	var stdout, stderr bytes.Buffer
+	sys := System{
+		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv:     func(k string) string { return env[k] },
+		IsTerminal: func(any) bool { return true }, // colour only if NO_COLOR is read from env
+	}
+	if code := Main(context.Background(), []string{"init"}, sys); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(work, "02-counting", "count", "main.go")); err != nil {
+		t.Errorf("init did not write into the given WORKBOOK_DIR: %v", err)
+	}
+	stdout.Reset()
+	if code := Main(context.Background(), []string{"list"}, sys); code != 0 || !strings.Contains(stdout.String(), "Counting") {
+		t.Errorf("list: status %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if strings.Contains(stdout.String(), "\x1b[") {
+		t.Errorf("colour despite the given NO_COLOR:\n%q", stdout.String())
 	}
 }

@@ -7,53 +7,18 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/fatih/color"
 	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/term"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 )
 
-// palette styles text for the terminal; every function is the identity
-// when colour is off.
-type palette struct {
-	H1, H2, H3         func(string) string
-	Code, Emph, Strong func(string) string
-	Dim, Link          func(string) string
-	Pass, Fail, Warn   func(string) string
-	// Plain is true without colour: code spans keep their backticks.
-	Plain bool
-}
+// palette is the workbook's one palette (see term.Palette).
+type palette = term.Palette
 
-func newPalette(colour bool) palette {
-	mk := func(attrs ...color.Attribute) func(string) string {
-		if !colour {
-			return func(s string) string { return s }
-		}
-		c := color.New(attrs...)
-		c.EnableColor()
-		return func(s string) string {
-			if s == "" {
-				return s
-			}
-			return c.Sprint(s)
-		}
-	}
-	return palette{
-		H1:     mk(color.Bold, color.FgMagenta),
-		H2:     mk(color.Bold, color.FgBlue),
-		H3:     mk(color.Bold),
-		Code:   mk(color.FgCyan),
-		Emph:   mk(color.Italic),
-		Strong: mk(color.Bold),
-		Dim:    mk(color.Faint),
-		Link:   mk(color.Underline),
-		Pass:   mk(color.Bold, color.FgGreen),
-		Fail:   mk(color.Bold, color.FgRed),
-		Warn:   mk(color.FgYellow),
-		Plain:  !colour,
-	}
-}
+// newPalette returns the palette, with colour on or off.
+func newPalette(colour bool) palette { return term.NewPalette(colour) }
 
 // renderer turns one Markdown lesson into text for a terminal.
 type renderer struct {

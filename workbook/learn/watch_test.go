@@ -18,7 +18,7 @@ func TestWatchSession(t *testing.T) {
 	var out syncBuffer
 	env := f.env
 	env.Stdout, env.Stderr = &out, &out
-	a, err := newApp(context.Background(), env, globalFlags{dir: f.dir, color: "never"})
+	a, err := newApp(context.Background(), env, Globals{Dir: f.dir, Color: "never"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/ppworkbook/workbook/internal/atomicfile"
 )
 
 // FileName is the name of the progress file inside a work directory.
@@ -200,30 +202,8 @@ func (st Store) Save(s *State) error {
 		return fmt.Errorf("encoding progress: %w", err)
 	}
 	data = append(data, '\n')
-	if err := os.MkdirAll(st.Dir, 0o755); err != nil {
+	if err := atomicfile.WriteFile(st.Path(), data, 0o644); err != nil {
 		return fmt.Errorf("saving progress: %w", err)
-	}
-	f, err := os.CreateTemp(st.Dir, FileName+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("saving progress: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, st.Path())
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("saving progress: %w", werr)
 	}
 	return nil
 }

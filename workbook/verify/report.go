@@ -10,7 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ppworkbook/workbook/workbook/check"
+	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/term"
 )
 
 // ansi matches the colour escapes that check puts in Detail.
@@ -28,22 +29,22 @@ func ms(d time.Duration) int64 { return d.Milliseconds() }
 //	    reason
 //	    detail...
 //	SKIP file.md:LINE name
-func WriteLine(w io.Writer, r Result, pal check.Palette) {
+func WriteLine(w io.Writer, r Result, pal term.Palette) {
 	p := r.Item.Program
 	where := fmt.Sprintf("%s:%d %s", p.File, p.Line, p.Name)
 	switch r.Status {
 	case Skip:
 		if why := p.SkipReason; why != "" && why != "skip=true" {
-			where += " " + pal.Faint.Sprintf("(%s)", why)
+			where += " " + pal.Dim(fmt.Sprintf("(%s)", why))
 		}
-		fmt.Fprintf(w, "%s %s\n", pal.Yellow.Sprint("SKIP"), where)
+		fmt.Fprintf(w, "%s %s\n", pal.Yellow("SKIP"), where)
 		return
 	case Pass:
-		fmt.Fprintf(w, "%s %s %s\n", pal.Green.Sprint("PASS"), where, pal.Faint.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration)))
+		fmt.Fprintf(w, "%s %s %s\n", pal.Green("PASS"), where, pal.Dim(fmt.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration))))
 		return
 	}
-	fmt.Fprintf(w, "%s %s %s\n", pal.Red.Sprint("FAIL"), where, pal.Faint.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration)))
-	fmt.Fprint(w, indent(r.Reason))
+	fmt.Fprintf(w, "%s %s %s\n", pal.Red("FAIL"), where, pal.Dim(fmt.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration))))
+	fmt.Fprint(w, indent(r.Reason()))
 	if r.Detail != "" {
 		fmt.Fprint(w, indent(r.Detail))
 	}
@@ -65,14 +66,14 @@ func indent(s string) string {
 // happen, above a single line that is rewritten with the count so far.
 type Progress struct {
 	w                   io.Writer
-	pal                 check.Palette
+	pal                 term.Palette
 	total, done, failed int
 	passed, skipped     int
 	last                string
 }
 
 // NewProgress returns a live display for total programs, writing to w.
-func NewProgress(w io.Writer, total int, pal check.Palette) *Progress {
+func NewProgress(w io.Writer, total int, pal term.Palette) *Progress {
 	pr := &Progress{w: w, pal: pal, total: total}
 	pr.status()
 	return pr
@@ -142,7 +143,7 @@ func WriteJSON(w io.Writer, results []Result) error {
 		p := r.Item.Program
 		rep.Programs = append(rep.Programs, jsonProgram{
 			File: p.File, Line: p.Line, Name: p.Name, Engine: r.Engine, Status: r.Status,
-			DurationMS: ms(r.Duration), Failure: string(r.Failure), Reason: r.Reason, Detail: plain(r.Detail),
+			DurationMS: ms(r.Duration), Failure: string(r.Failure), Reason: r.Reason(), Detail: plain(r.Detail),
 			Runs: r.Runs, FailedRuns: r.FailedRuns,
 		})
 	}
@@ -171,24 +172,26 @@ type listProgram struct {
 	Role     string `json:"role,omitempty"`
 }
 
-// WriteList writes one line per program: "file.md:LINE name (mode, engine)".
-func WriteList(w io.Writer, items []Item, def string) {
+// WriteList writes one line per program: "file.md:LINE name (mode, engine)",
+// the engine as settled by Item.Settings with the command line's engine
+// (cl, "" when not given).
+func WriteList(w io.Writer, items []Item, cl string) {
 	for _, it := range items {
 		p := it.Program
-		fmt.Fprintf(w, "%s:%d %s (%s, %s)\n", p.File, p.Line, p.Name, p.Mode, EngineFor(it, def))
+		fmt.Fprintf(w, "%s:%d %s (%s, %s)\n", p.File, p.Line, p.Name, p.Mode, it.Settings(Options{Engine: cl}).Engine)
 	}
 }
 
 // WriteListJSON writes {"programs":[{"file","line","name","blocks","source",
 // "mode","engine"},...]}; blocks are the opening-fence lines of the blocks.
-func WriteListJSON(w io.Writer, items []Item, def string) error {
+func WriteListJSON(w io.Writer, items []Item, cl string) error {
 	out := struct {
 		Programs []listProgram `json:"programs"`
 	}{Programs: []listProgram{}}
 	for _, it := range items {
 		p := it.Program
 		lp := listProgram{File: p.File, Line: p.Line, Name: p.Name, Blocks: []int{}, Source: p.Source,
-			Mode: p.Mode.String(), Engine: EngineFor(it, def), Exercise: p.Exercise, Role: string(p.Role)}
+			Mode: p.Mode.String(), Engine: it.Settings(Options{Engine: cl}).Engine, Exercise: p.Exercise, Role: string(p.Role)}
 		for _, b := range p.Blocks {
 			lp.Blocks = append(lp.Blocks, b.Line)
 		}
@@ -253,15 +256,15 @@ func WriteJUnit(w io.Writer, results []Result) error {
 		c := junitCase{Classname: p.File, Name: p.Name, Time: seconds(r.Duration)}
 		switch r.Status {
 		case Fail:
-			text := r.Reason
+			text := r.Reason()
 			if d := plain(r.Detail); d != "" {
 				text += "\n\n" + d
 			}
-			c.Failure = &junitMessage{Message: r.Reason, Type: string(r.Failure), Text: text}
+			c.Failure = &junitMessage{Message: r.Reason(), Type: string(r.Failure), Text: text}
 			s.Failures++
 			all.Failures++
 		case Skip:
-			c.Skipped = &junitMessage{Message: r.Reason}
+			c.Skipped = &junitMessage{Message: r.Reason()}
 			s.Skipped++
 			all.Skipped++
 		}
@@ -292,7 +295,8 @@ func WriteJUnit(w io.Writer, results []Result) error {
 	return err
 }
 
-// WriteAnnotations writes one GitHub Actions workflow command per failure:
+// WriteAnnotations writes one GitHub Actions workflow command per failure,
+// at the failure's position:
 //
 //	::error file=PATH,line=N,title=TITLE::MESSAGE
 //
@@ -304,12 +308,18 @@ func WriteAnnotations(w io.Writer, results []Result) {
 			continue
 		}
 		p := r.Item.Program
-		msg := r.Reason
+		msg := r.Reason()
 		if d := plain(r.Detail); d != "" {
 			msg += "\n\n" + d
 		}
+		// The annotation sits where the failure is (a compile error's
+		// line, a panicking frame), else on the program.
+		at := r.Pos
+		if at.File == "" {
+			at = lessons.Pos{File: p.File, Line: p.Line}
+		}
 		title := fmt.Sprintf("%s failed (%s)", p.Name, r.Failure)
-		fmt.Fprintf(w, "::error file=%s,line=%d,title=%s::%s\n", escapeProperty(p.File), p.Line, escapeProperty(title), escapeData(msg))
+		fmt.Fprintf(w, "::error file=%s,line=%d,title=%s::%s\n", escapeProperty(at.File), at.Line, escapeProperty(title), escapeData(msg))
 	}
 }
 

@@ -13,12 +13,12 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/ppworkbook/workbook/internal/atomicfile"
 	"github.com/ppworkbook/workbook/lessons"
 )
 
@@ -41,15 +41,6 @@ type History struct {
 
 // HistoryFile is the history's path under the user cache directory.
 const HistoryFile = "ppworkbook/durations.json"
-
-// DefaultHistoryPath returns os.UserCacheDir()/ppworkbook/durations.json.
-func DefaultHistoryPath() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("duration history: %w", err)
-	}
-	return filepath.Join(dir, filepath.FromSlash(HistoryFile)), nil
-}
 
 // maxHistory bounds the entries kept, so the file cannot grow without end.
 const maxHistory = 10000
@@ -125,22 +116,7 @@ func (h *History) Save() error {
 	if err != nil {
 		return fmt.Errorf("duration history: %w", err)
 	}
-	dir := filepath.Dir(h.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("duration history: %w", err)
-	}
-	f, err := os.CreateTemp(dir, ".durations-*.json")
-	if err != nil {
-		return fmt.Errorf("duration history: %w", err)
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := cmp.Or(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("duration history: %w", err)
-	}
-	if err := os.Rename(f.Name(), h.path); err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.WriteFile(h.path, data, 0o644); err != nil {
 		return fmt.Errorf("duration history: %w", err)
 	}
 	h.dirty = false
@@ -154,11 +130,12 @@ func (h *History) Save() error {
 // exec.Command("sleep", "N"). A program that runs until stopped, or sets
 // its own timeout, waits for an unknown time bounded by that timeout: it
 // is estimated at the timeout.
+// timeout is the command line's timeout (0: not given), see Item.Settings.
 func Estimate(it Item, timeout time.Duration) time.Duration {
 	p := it.Program
 	var est time.Duration
-	if p.Expect.Until || p.Timeout > 0 {
-		est = TimeoutFor(it, timeout)
+	if p.Expect.Until || p.Timeout > 0 || it.Defaults.Timeout > 0 {
+		est = it.Settings(Options{Timeout: timeout}).Timeout
 	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", p.Source, parser.SkipObjectResolution)
@@ -286,7 +263,7 @@ func Order(items []Item, opts Options) []int {
 			expect[i] = -1
 			continue
 		}
-		key := HistoryKey(it.Program.Source, EngineFor(it, opts.Engine))
+		key := HistoryKey(it.Program.Source, it.Settings(opts).Engine)
 		if d, ok := opts.History.Get(key); ok {
 			expect[i] = d
 		} else {

@@ -214,15 +214,15 @@ func TestRunCount(t *testing.T) {
 		t.Errorf("runs = %v, want 5, 5 and none for the skipped one", o.runs)
 	}
 	steady, flaky, later := results[0], results[1], results[2]
-	if steady.Status != Pass || steady.Runs != 5 || steady.FailedRuns != 0 || !strings.HasSuffix(steady.Reason, "(all 5 runs)") {
-		t.Errorf("steady = %s %d/%d %q", steady.Status, steady.FailedRuns, steady.Runs, steady.Reason)
+	if steady.Status != Pass || steady.Runs != 5 || steady.FailedRuns != 0 || !strings.HasSuffix(steady.Reason(), "(all 5 runs)") {
+		t.Errorf("steady = %s %d/%d %q", steady.Status, steady.FailedRuns, steady.Runs, steady.Reason())
 	}
 	if steady.Duration != 3*time.Millisecond {
 		t.Errorf("steady duration = %v, want the mean 3ms", steady.Duration)
 	}
 	want := `a.md:5: run 3 of 5 failed (2 of 5 runs failed): "flaky" printed a different stdout`
-	if flaky.Status != Fail || flaky.Failure != check.FailOutput || flaky.Runs != 5 || flaky.FailedRuns != 2 || !strings.HasPrefix(flaky.Reason, want) {
-		t.Errorf("flaky = %s %s %d/%d %q, want reason starting %q", flaky.Status, flaky.Failure, flaky.FailedRuns, flaky.Runs, flaky.Reason, want)
+	if flaky.Status != Fail || flaky.Failure != check.FailOutput || flaky.Runs != 5 || flaky.FailedRuns != 2 || !strings.HasPrefix(flaky.Reason(), want) {
+		t.Errorf("flaky = %s %s %d/%d %q, want reason starting %q", flaky.Status, flaky.Failure, flaky.FailedRuns, flaky.Runs, flaky.Reason(), want)
 	}
 	if later.Status != Skip || later.Runs != 0 {
 		t.Errorf("later = %s runs %d", later.Status, later.Runs)

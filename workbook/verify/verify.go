@@ -1,7 +1,8 @@
 // Package verify proves that the programs of lesson documents still do what
-// their documents say: it loads documents, selects programs (by name, by
-// shard), runs them in parallel through an engine, checks each verdict and
-// reports the results as lines, JSON, JUnit XML or GitHub annotations.
+// their documents say: it selects programs of documents loaded by package
+// lessons (by name, by shard), runs them in parallel through an engine,
+// checks each verdict and reports the results as lines, JSON, JUnit XML or
+// GitHub annotations.
 package verify
 
 import (
@@ -9,13 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -47,11 +44,15 @@ const (
 
 // Result is the verified outcome of one program.
 type Result struct {
-	Item     Item
-	Engine   string // the engine that produced the verdict ("" when skipped)
-	Status   Status
-	Failure  check.Failure // when Status is Fail
-	Reason   string        // one paragraph starting with file.md:line
+	Item    Item
+	Engine  string // the engine that produced the verdict ("" when skipped)
+	Status  Status
+	Failure check.Failure // when Status is Fail
+	// Pos is where the result is about (the program, or the line of what
+	// failed) and Message the one-paragraph message without it: only
+	// reporters join them (see Reason).
+	Pos      lessons.Pos
+	Message  string
 	Detail   string        // diff or outputs, possibly coloured
 	Duration time.Duration // with Options.Count, the mean of the runs
 	// Runs is how many times the program ran (with Options.Count) and
@@ -59,13 +60,20 @@ type Result struct {
 	Runs, FailedRuns int
 }
 
+// Reason is the message as reporters print it: "file.md:line: message".
+func (r Result) Reason() string {
+	if r.Pos.File == "" {
+		return r.Message
+	}
+	return r.Pos.String() + ": " + r.Message
+}
+
 // Options configure Run.
 type Options struct {
-	// Engine is the engine for programs that do not name their own (nor
-	// their document): auto, yaegi, compiled or both. Empty means auto.
-	Engine string
-	// Timeout is the timeout of programs without their own; 0 means
-	// DefaultTimeout.
+	// Engine and Timeout are the command line's settings ("" and 0: not
+	// given): they apply to programs that set none of their own, before
+	// their document's front matter (see Item.Settings).
+	Engine  string
 	Timeout time.Duration
 	// Jobs is how many programs run at once; 0 means DefaultJobs().
 	Jobs int
@@ -90,91 +98,6 @@ const JobsPerCPU = 4
 
 // DefaultJobs is the default of -j: JobsPerCPU times runtime.NumCPU().
 func DefaultJobs() int { return JobsPerCPU * runtime.NumCPU() }
-
-// DefaultTimeout is the timeout of programs that set none.
-const DefaultTimeout = 10 * time.Second
-
-// LoadFS loads every *.md file of fsys (recursively), in lexical order.
-// Every document that cannot be read is reported: the error joins one error
-// per document (*lessons.Error for problems in a document).
-func LoadFS(fsys fs.FS) ([]*lessons.Document, error) {
-	var names []string
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.HasSuffix(name, ".md") {
-			names = append(names, name)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing lessons: %w", err)
-	}
-	var docs []*lessons.Document
-	var errs []error
-	for _, name := range names {
-		doc, err := lessons.Load(fsys, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		docs = append(docs, doc)
-	}
-	return docs, errors.Join(errs...)
-}
-
-// LoadPaths loads documents from disk: each path is a Markdown file or a
-// directory searched recursively for *.md files. Documents are named by
-// their path as given (joined with the directory's).
-func LoadPaths(paths []string) ([]*lessons.Document, error) {
-	var files []string
-	for _, path := range paths {
-		info, err := os.Stat(path)
-		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s: %w", path, pe.Err)
-			}
-			return nil, err
-		}
-		if !info.IsDir() {
-			files = append(files, path)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(path, func(name string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.HasSuffix(name, ".md") {
-				found = append(found, name)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		slices.Sort(found)
-		files = append(files, found...)
-	}
-	var docs []*lessons.Document
-	var errs []error
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		doc, err := lessons.Parse(file, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		docs = append(docs, doc)
-	}
-	return docs, errors.Join(errs...)
-}
 
 // Selection chooses programs.
 type Selection struct {
@@ -235,24 +158,11 @@ func (it Item) Key() string {
 	return fmt.Sprintf("%s:%d:%s", it.Program.File, it.Program.Line, it.Program.Name)
 }
 
-// EngineFor is the engine a program runs on: its own, else its document's,
-// else def (auto when empty).
-func EngineFor(it Item, def string) string {
-	for _, e := range []string{it.Program.Engine, it.Defaults.Engine} {
-		if e != "" && e != engine.Auto {
-			return e
-		}
-	}
-	if def == "" {
-		return engine.Auto
-	}
-	return def
-}
-
-// TimeoutFor is a program's timeout: its own, else its document's, else def
-// (DefaultTimeout when zero).
-func TimeoutFor(it Item, def time.Duration) time.Duration {
-	return cmp.Or(it.Program.Timeout, it.Defaults.Timeout, def, DefaultTimeout)
+// Settings are the settings a run of the item uses: its program's own,
+// else the command line's (opts.Engine, opts.Timeout), else its document's,
+// else the built-in defaults (see lessons.Resolve).
+func (it Item) Settings(opts Options) lessons.Settings {
+	return lessons.Resolve(it.Program, it.Defaults, lessons.CommandLine{Engine: opts.Engine, Timeout: opts.Timeout})
 }
 
 // Run verifies items with r, at most opts.Jobs at a time, and returns the
@@ -292,7 +202,7 @@ func Run(ctx context.Context, r Runner, items []Item, opts Options, report func(
 				it := items[t.item]
 				res := One(ctx, r, it, opts)
 				if res.Status != Skip && res.Failure != check.FailEngine {
-					opts.History.Record(HistoryKey(it.Program.Source, EngineFor(it, opts.Engine)), res.Duration)
+					opts.History.Record(HistoryKey(it.Program.Source, it.Settings(opts).Engine), res.Duration)
 				}
 				mu.Lock()
 				runs[t.item][t.run] = res
@@ -339,10 +249,9 @@ func merge(runs []Result) Result {
 	res := runs[0]
 	if first >= 0 {
 		res = runs[first]
-		p := res.Item.Program
-		res.Reason = fmt.Sprintf("%s:%d: run %d of %d failed (%d of %d runs failed): %s", p.File, p.Line, first+1, n, failed, n, stripAt(res.Reason))
+		res.Message = fmt.Sprintf("run %d of %d failed (%d of %d runs failed): %s", first+1, n, failed, n, res.Message)
 	} else {
-		res.Reason += fmt.Sprintf(" (all %d runs)", n)
+		res.Message += fmt.Sprintf(" (all %d runs)", n)
 	}
 	res.Duration = total / time.Duration(n)
 	res.Runs, res.FailedRuns = n, failed
@@ -357,35 +266,33 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		if why == "" {
 			why = "skip=true"
 		}
-		return Result{Item: it, Status: Skip, Reason: fmt.Sprintf("%s:%d: %q is skipped (%s)", p.File, p.Line, p.Name, why)}
+		return Result{Item: it, Status: Skip, Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
 	}
 	start := time.Now()
+	set := it.Settings(opts)
 	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		v, err := r.Run(ctx, engine.Request{
-			Program:     p,
-			Engine:      EngineFor(it, opts.Engine),
-			Timeout:     TimeoutFor(it, opts.Timeout),
-			CompileOnly: p.Mode == lessons.ModeCompile || p.Mode == lessons.ModeCompileFail,
-			Seen:        check.Seen(p),
-		})
+		req := engine.NewRequest(p, set)
+		req.Seen = check.Seen(p)
+		v, err := r.Run(ctx, req)
 		if err == nil && v == nil {
 			err = errors.New("the engine returned no verdict")
 		}
 		return v, err
 	}
-	copts := check.Options{Colour: opts.Colour, Timeout: TimeoutFor(it, opts.Timeout)}
+	copts := check.Options{Colour: opts.Colour, Timeout: set.Timeout}
 	c, runs, err := check.CheckRuns(ctx, p, run, copts)
 	if err != nil {
 		return finish(it, Result{
 			Item: it, Status: Fail, Failure: check.FailEngine,
-			Reason:   fmt.Sprintf("%s:%d: %q could not be run: %v", p.File, p.Line, p.Name, err),
+			Pos:      programPos(p),
+			Message:  fmt.Sprintf("%q could not be run: %v", p.Name, err),
 			Duration: time.Since(start),
 		})
 	}
-	res := Result{Item: it, Reason: c.Reason, Detail: c.Detail}
+	res := Result{Item: it, Pos: c.Pos, Message: c.Message, Detail: c.Detail}
 	for _, cr := range runs {
 		if cr.Verdict != nil {
 			res.Duration += cr.Verdict.Duration
@@ -420,20 +327,20 @@ func printOnlyCheck(ctx context.Context, it Item, res Result, runs []check.CaseR
 	v := runs[0].Verdict
 	po, err := check.PrintOnly(p, v.Stdout, v.Stderr, v.ExitCode)
 	if err != nil {
-		res.Status, res.Failure, res.Reason = Fail, check.FailEngine, err.Error()
+		res.Status, res.Failure, res.Pos, res.Message = Fail, check.FailEngine, programPos(p), err.Error()
 		return res
 	}
 	c, _, err := check.CheckRuns(ctx, po, run, copts)
 	switch {
 	case err != nil:
-		res.Status, res.Failure = Fail, check.FailEngine
-		res.Reason = fmt.Sprintf("%s:%d: the print-only version of %q could not be run: %v", p.File, p.Line, p.Name, err)
+		res.Status, res.Failure, res.Pos = Fail, check.FailEngine, programPos(p)
+		res.Message = fmt.Sprintf("the print-only version of %q could not be run: %v", p.Name, err)
 	case c.Pass:
-		res.Status, res.Failure = Fail, check.FailOutput
-		res.Reason = fmt.Sprintf("%s:%d: exercise %s can be passed without doing the work: a program that only prints the solution's output and exits with its status passes the check; add cases with other inputs, or a harness that calls the learner's functions", p.File, p.Line, p.Exercise)
+		res.Status, res.Failure, res.Pos = Fail, check.FailOutput, programPos(p)
+		res.Message = fmt.Sprintf("exercise %s can be passed without doing the work: a program that only prints the solution's output and exits with its status passes the check; add cases with other inputs, or a harness that calls the learner's functions", p.Exercise)
 		res.Detail = ""
 	default:
-		res.Reason += "; a print-only version fails the check, as it should"
+		res.Message += "; a print-only version fails the check, as it should"
 	}
 	return res
 }
@@ -449,22 +356,19 @@ func finish(it Item, res Result) Result {
 	switch {
 	case res.Status == Fail && res.Failure != check.FailEngine:
 		res.Status, res.Failure = Pass, ""
-		res.Reason = fmt.Sprintf("%s:%d: exercise starter %q fails its check as shipped, as it should (%s)", p.File, p.Line, p.Name, stripAt(res.Reason))
+		res.Message = fmt.Sprintf("exercise starter %q fails its check as shipped, as it should (%s)", p.Name, res.Message)
+		res.Pos = programPos(p)
 		res.Detail = ""
 	case res.Status == Pass:
 		res.Status, res.Failure = Fail, check.FailOutput
-		res.Reason = fmt.Sprintf("%s:%d: exercise starter %q already passes its check; as shipped it must fail, or the learner has nothing to do", p.File, p.Line, p.Name)
+		res.Pos = programPos(p)
+		res.Message = fmt.Sprintf("exercise starter %q already passes its check; as shipped it must fail, or the learner has nothing to do", p.Name)
 	}
 	return res
 }
 
-// stripAt removes the leading "file.md:line: " of a reason.
-func stripAt(reason string) string {
-	if i := strings.Index(reason, ": "); i >= 0 && strings.Contains(reason[:i], ".md") {
-		return reason[i+2:]
-	}
-	return reason
-}
+// programPos is the position of p's first line.
+func programPos(p *lessons.Program) lessons.Pos { return lessons.Pos{File: p.File, Line: p.Line} }
 
 // Counts are the totals of a run.
 type Counts struct{ Passed, Failed, Skipped int }

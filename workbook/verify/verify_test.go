@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	goldenfile "github.com/ppworkbook/workbook/internal/golden"
+	"github.com/ppworkbook/workbook/workbook/term"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -141,8 +142,8 @@ func TestPrintOnly(t *testing.T) {
 			})
 			f := &fakeRunner{verdicts: map[string]*engine.Verdict{"deadline": ok("killed\n"), "deadline (print-only)": tt.printOnly}}
 			res := One(context.Background(), f, Item{Program: p}, Options{})
-			if res.Status != tt.status || !strings.Contains(res.Reason, tt.reason) {
-				t.Fatalf("One = %s %q, want %s ~%q", res.Status, res.Reason, tt.status, tt.reason)
+			if res.Status != tt.status || !strings.Contains(res.Reason(), tt.reason) {
+				t.Fatalf("One = %s %q, want %s ~%q", res.Status, res.Reason(), tt.status, tt.reason)
 			}
 			src := f.reqs["deadline (print-only)"].Program.Source
 			for _, want := range []string{`workbook_os.Stdout.WriteString("killed\n"); workbook_os.Stderr.WriteString(""); workbook_os.Exit(0);`, `func work() string { if workbook_printonly { panic("print-only: work does no work") }; return "killed" }`} {
@@ -198,7 +199,7 @@ func TestRun(t *testing.T) {
 	docs, f := sample()
 	items := Select(docs, Selection{})
 	var seen []string
-	results := Run(context.Background(), f, items, Options{Jobs: 2, Timeout: 7 * time.Second}, func(r Result) {
+	results := Run(context.Background(), f, items, Options{Jobs: 2}, func(r Result) {
 		seen = append(seen, r.Item.Program.Name)
 	})
 	if len(seen) != len(items) {
@@ -218,8 +219,8 @@ func TestRun(t *testing.T) {
 	}
 	for i, w := range want {
 		r := results[i]
-		if r.Item.Program.Name != w.name || r.Status != w.status || r.Failure != w.failure || !strings.Contains(r.Reason, w.reason) {
-			t.Errorf("result %d = %s %s %q %q, want %s %s %q ~%q", i, r.Item.Program.Name, r.Status, r.Failure, r.Reason, w.name, w.status, w.failure, w.reason)
+		if r.Item.Program.Name != w.name || r.Status != w.status || r.Failure != w.failure || !strings.Contains(r.Reason(), w.reason) {
+			t.Errorf("result %d = %s %s %q %q, want %s %s %q ~%q", i, r.Item.Program.Name, r.Status, r.Failure, r.Reason(), w.name, w.status, w.failure, w.reason)
 		}
 	}
 	if got := Count(results).String(); got != "4 passed, 1 failed, 0 skipped" && got != "3 passed, 1 failed, 1 skipped" {
@@ -228,11 +229,12 @@ func TestRun(t *testing.T) {
 	if got, want := Count(results).String(), "3 passed, 1 failed, 1 skipped"; got != want {
 		t.Errorf("summary = %q, want %q", got, want)
 	}
-	// Requests: engine and timeout from the document's defaults, else the options.
+	// Requests: engine and timeout from the document's defaults, else the
+	// built-in defaults (TestRunCommandLineSettings: the command line's).
 	if r := f.reqs["deadline"]; r.Engine != engine.Compiled || r.Timeout != 3*time.Second {
 		t.Errorf("deadline request engine %q timeout %v", r.Engine, r.Timeout)
 	}
-	if r := f.reqs["hello"]; r.Engine != engine.Auto || r.Timeout != 7*time.Second {
+	if r := f.reqs["hello"]; r.Engine != engine.Auto || r.Timeout != lessons.DefaultTimeout {
 		t.Errorf("hello request engine %q timeout %v", r.Engine, r.Timeout)
 	}
 	if _, ran := f.reqs["skipped"]; ran {
@@ -245,16 +247,16 @@ func TestStarterThatPassesFails(t *testing.T) {
 	p.Role = lessons.RoleStarter
 	f := &fakeRunner{verdicts: map[string]*engine.Verdict{"ex/starter": ok("x\n")}}
 	r := One(context.Background(), f, Item{Program: p}, Options{})
-	if r.Status != Fail || r.Failure != check.FailOutput || !strings.Contains(r.Reason, "already passes its check") {
-		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason)
+	if r.Status != Fail || r.Failure != check.FailOutput || !strings.Contains(r.Reason(), "already passes its check") {
+		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason())
 	}
 }
 
 func TestRunnerErrorIsEngineFailure(t *testing.T) {
 	p := program("a.md", 3, "lost", nil)
 	r := One(context.Background(), &fakeRunner{}, Item{Program: p}, Options{})
-	if r.Status != Fail || r.Failure != check.FailEngine || !strings.HasPrefix(r.Reason, "a.md:3: ") {
-		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason)
+	if r.Status != Fail || r.Failure != check.FailEngine || !strings.HasPrefix(r.Reason(), "a.md:3: ") {
+		t.Errorf("got %s %s %q", r.Status, r.Failure, r.Reason())
 	}
 }
 
@@ -264,7 +266,7 @@ func TestUntilGetsSeen(t *testing.T) {
 	f := &fakeRunner{verdicts: map[string]*engine.Verdict{"logs": {End: engine.Stopped, Stdout: []byte("ERROR\n")}}}
 	r := One(context.Background(), f, Item{Program: p}, Options{})
 	if r.Status != Pass {
-		t.Errorf("got %s %q", r.Status, r.Reason)
+		t.Errorf("got %s %q", r.Status, r.Reason())
 	}
 	if f.reqs["logs"].Seen == nil {
 		t.Error("the request of an until program has no Seen")
@@ -317,7 +319,7 @@ func TestReportsGolden(t *testing.T) {
 	results := reports(t)
 	var lines bytes.Buffer
 	for _, r := range results {
-		WriteLine(&lines, r, check.NewPalette(false))
+		WriteLine(&lines, r, term.NewPalette(false))
 	}
 	fmt.Fprintln(&lines, Count(results))
 	golden(t, "lines.golden", lines.String())
@@ -359,7 +361,7 @@ func TestListGolden(t *testing.T) {
 func TestProgress(t *testing.T) {
 	results := reports(t)
 	var b bytes.Buffer
-	pr := NewProgress(&b, len(results), check.NewPalette(false))
+	pr := NewProgress(&b, len(results), term.NewPalette(false))
 	for _, r := range results {
 		pr.Result(r)
 	}
@@ -377,7 +379,7 @@ func plainFail(results []Result) string {
 	var b bytes.Buffer
 	for _, r := range results {
 		if r.Status == Fail {
-			WriteLine(&b, r, check.NewPalette(false))
+			WriteLine(&b, r, term.NewPalette(false))
 		}
 	}
 	return b.String()
@@ -392,28 +394,80 @@ func TestEscape(t *testing.T) {
 	}
 }
 
-func TestLoadPaths(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := LoadPaths([]string{filepath.Join(dir, "missing.md")}); err == nil {
-		t.Error("LoadPaths of a missing file: no error")
-	}
-	docs, err := LoadPaths([]string{dir})
-	if err != nil || len(docs) != 0 {
-		t.Errorf("LoadPaths of an empty dir = %v, %v", docs, err)
-	}
-}
-
 func TestInferredSkipShowsWhy(t *testing.T) {
 	p := program("a.md", 3, "fragment", func(p *lessons.Program) {
 		p.Mode, p.SkipReason = lessons.ModeSkip, "incomplete: it uses cmd, which no snippet of the page declares"
 	})
 	r := One(context.Background(), &fakeRunner{}, Item{Program: p}, Options{})
 	var b bytes.Buffer
-	WriteLine(&b, r, check.NewPalette(false))
+	WriteLine(&b, r, term.NewPalette(false))
 	if got, want := b.String(), "SKIP a.md:3 fragment (incomplete: it uses cmd, which no snippet of the page declares)\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if !strings.HasSuffix(r.Reason, "is skipped (incomplete: it uses cmd, which no snippet of the page declares)") {
-		t.Errorf("reason %q", r.Reason)
+	if !strings.HasSuffix(r.Reason(), "is skipped (incomplete: it uses cmd, which no snippet of the page declares)") {
+		t.Errorf("reason %q", r.Reason())
+	}
+}
+
+// TestRunCommandLineSettings checks how the command line's settings reach
+// the requests: over the front matter, under a program's own attribute,
+// "auto" included.
+func TestRunCommandLineSettings(t *testing.T) {
+	doc := &lessons.Document{File: "p.md", Defaults: lessons.Defaults{Engine: engine.Yaegi, Timeout: 3 * time.Second}, Programs: []*lessons.Program{
+		program("p.md", 3, "plain", expect("hi\n")),
+		program("p.md", 9, "own-auto", func(p *lessons.Program) {
+			expect("hi\n")(p)
+			p.Engine, p.Timeout = engine.Auto, 2*time.Second
+		}),
+	}}
+	tests := []struct {
+		name             string
+		opts             Options
+		plain, own       string
+		plainT, ownT     time.Duration
+		plainList, ownLi string
+	}{
+		{"no command line", Options{}, engine.Yaegi, engine.Auto, 3 * time.Second, 2 * time.Second, "yaegi", "auto"},
+		{"--engine compiled --timeout 5s", Options{Engine: engine.Compiled, Timeout: 5 * time.Second}, engine.Compiled, engine.Auto, 5 * time.Second, 2 * time.Second, "compiled", "auto"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeRunner{verdicts: map[string]*engine.Verdict{"plain": ok("hi\n"), "own-auto": ok("hi\n")}}
+			items := Select([]*lessons.Document{doc}, Selection{})
+			tt.opts.Jobs = 1
+			Run(context.Background(), f, items, tt.opts, nil)
+			if r := f.reqs["plain"]; r.Engine != tt.plain || r.Timeout != tt.plainT {
+				t.Errorf("plain: engine %q timeout %v, want %q %v", r.Engine, r.Timeout, tt.plain, tt.plainT)
+			}
+			if r := f.reqs["own-auto"]; r.Engine != tt.own || r.Timeout != tt.ownT {
+				t.Errorf("own-auto: engine %q timeout %v, want %q %v", r.Engine, r.Timeout, tt.own, tt.ownT)
+			}
+			var list strings.Builder
+			WriteList(&list, items, tt.opts.Engine)
+			want := fmt.Sprintf("p.md:3 plain (run, %s)\np.md:9 own-auto (run, %s)\n", tt.plainList, tt.ownLi)
+			if list.String() != want {
+				t.Errorf("list:\n%s\nwant:\n%s", list.String(), want)
+			}
+		})
+	}
+}
+
+// TestAnnotationAtFailure checks that a GitHub annotation sits at the
+// failure's own position (a compile error's line), else on the program.
+func TestAnnotationAtFailure(t *testing.T) {
+	p := program("guide.markdown", 3, "broken", nil)
+	tests := []struct {
+		pos  lessons.Pos
+		want string
+	}{
+		{lessons.Pos{File: "guide.markdown", Line: 6}, "::error file=guide.markdown,line=6,title=broken failed (build)::guide.markdown:6: \"broken\" does not build\n"},
+		{lessons.Pos{}, "::error file=guide.markdown,line=3,title=broken failed (build)::\"broken\" does not build\n"},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		WriteAnnotations(&b, []Result{{Item: Item{Program: p}, Status: Fail, Failure: check.FailBuild, Pos: tt.pos, Message: `"broken" does not build`}})
+		if b.String() != tt.want {
+			t.Errorf("pos %v: got %q, want %q", tt.pos, b.String(), tt.want)
+		}
 	}
 }
