@@ -310,3 +310,27 @@ func FuzzWithInputs(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckRunsHarnessBuildFailure: a learner's program that no longer
+// builds with the harness is told so at its own first line, never at the
+// harness's hidden line.
+func TestCheckRunsHarnessBuildFailure(t *testing.T) {
+	p := prog(func(p *lessons.Program) {
+		p.File, p.Source = "main.go", learnerSrc
+		p.Expect.Harness = &lessons.Harness{File: "lesson.md", Line: 40, Source: harnessSrc}
+		p.Expect.Cases = []*lessons.Case{{Name: "c", File: "lesson.md", Line: 50, Stdout: out("A\n", lessons.MatchExact)}}
+	})
+	f := &fakeRun{verdicts: map[string]*engine.Verdict{"hello [c]": {Engine: engine.Compiled, End: engine.BuildFailed,
+		Diagnostics: []engine.Diagnostic{{Pos: lessons.Pos{File: "lesson.md", Line: 41}, Msg: "undefined: shout"}}}}}
+	res, _, err := CheckRuns(context.Background(), p, f.run, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `main.go:10: case "c" failed: "hello" does not build (compiled): undefined: shout (the check calls your functions: keep their names and signatures as the starter has them)`
+	if res.Pass || res.Failure != FailBuild || res.Reason() != want {
+		t.Errorf("result %v %s\n%q\nwant\n%q", res.Pass, res.Failure, res.Reason(), want)
+	}
+	if strings.Contains(res.Detail, "fmt.Println(shout") {
+		t.Errorf("the detail quotes the harness:\n%s", res.Detail)
+	}
+}
