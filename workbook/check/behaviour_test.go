@@ -334,3 +334,21 @@ func TestCheckRunsHarnessBuildFailure(t *testing.T) {
 		t.Errorf("the detail quotes the harness:\n%s", res.Detail)
 	}
 }
+
+// TestRunsSyntaxError: a learner's program that does not parse runs once,
+// as it is, so that the engine reports the syntax error at its line
+// instead of the check failing to prepare the cases.
+func TestRunsSyntaxError(t *testing.T) {
+	p := prog(func(p *lessons.Program) {
+		p.Source = "package main\n\nfunc main() {\n"
+		p.Expect.Cases = []*lessons.Case{{Name: "c", Args: []string{"x"}, Exit: 1}}
+		p.Expect.Harness = &lessons.Harness{File: "lesson.md", Line: 40, Source: harnessSrc}
+	})
+	runs, err := Runs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].Case != nil || runs[0].Program.Source != p.Source || len(runs[0].Program.Expect.Cases) != 0 {
+		t.Errorf("runs = %+v, want the program once, as it is", runs)
+	}
+}

@@ -27,15 +27,23 @@ type Run struct {
 type RunFunc func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error)
 
 // Runs returns the runs that check p, in order: p itself, unless it has
-// cases and no expected output of its own, then one run per case.
+// cases and no expected output of its own, then one run per case. A
+// program that does not parse runs once, as it is, so that its syntax
+// error is reported.
 func Runs(p *lessons.Program) ([]Run, error) {
 	if len(p.Expect.Cases) == 0 || p.Mode != lessons.ModeRun {
 		return []Run{{Program: p}}, nil
 	}
+	base := *p
+	base.Expect.Cases, base.Expect.Harness = nil, nil
+	if _, err := parseSource(p.File, p.Source); err != nil {
+		// A program that does not parse cannot take the cases' inputs
+		// or the harness: one run lets the engine report the syntax
+		// error at its line.
+		return []Run{{Program: &base}}, nil
+	}
 	var runs []Run
 	if p.Expect.Stdout != nil || p.Expect.Stderr != nil {
-		base := *p
-		base.Expect.Cases, base.Expect.Harness = nil, nil
 		runs = append(runs, Run{Program: &base})
 	}
 	for _, c := range p.Expect.Cases {
