@@ -352,3 +352,22 @@ func TestRunsSyntaxError(t *testing.T) {
 		t.Errorf("runs = %+v, want the program once, as it is", runs)
 	}
 }
+
+// TestCaseFailureGolden shows what a learner sees when a case fails: the
+// reason, then the case's inputs and expectations, then the diff.
+func TestCaseFailureGolden(t *testing.T) {
+	in := "ERROR: disk full\nINFO: ok\n"
+	c := &lessons.Case{Name: "errors only", File: "lesson.md", Line: 30, Args: []string{"ERROR", "two words"},
+		Env: []string{"LANG=C"}, Stdin: &in, Files: map[string]string{"conf/levels.txt": "ERROR\nWARN\n"},
+		Stdout: out("ERROR: disk full\n", lessons.MatchExact), Exit: 0}
+	p := prog(func(p *lessons.Program) {
+		p.File, p.Line, p.Source = "main.go", 1, learnerSrc
+		p.Expect.Cases = []*lessons.Case{c}
+	})
+	f := &fakeRun{verdicts: map[string]*engine.Verdict{"hello [errors only]": exited(0, "ERROR: disk full\nINFO: ok\n", "")}}
+	res, _, err := CheckRuns(context.Background(), p, f.run, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "case-failure.golden", res.Reason()+"\n"+res.Detail)
+}
