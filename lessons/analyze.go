@@ -7,9 +7,11 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The syntax facts inference needs about a unit, computed once.
@@ -24,8 +26,8 @@ const (
 // code that can be cut out when a later unit of the same program declares
 // the same thing again.
 type decl struct {
-	key        string // "f", "T", "T.M" (a method), or "" when it cannot be replaced
-	start, end int    // byte range in the unit's code, whole lines
+	keys       []string // "f", "T", "T.M" (a method); every name of a grouped declaration
+	start, end int      // byte range in the unit's code, whole lines
 }
 
 // code returns the unit's text: its blocks joined.
@@ -35,6 +37,17 @@ func (u *unit) code() string {
 		b.WriteString(f.Code)
 	}
 	return b.String()
+}
+
+// mdLine returns the Markdown line of a byte offset in the unit's code.
+func (u *unit) mdLine(off int) int {
+	for _, f := range u.blocks {
+		if off < len(f.Code) || f == u.blocks[len(u.blocks)-1] {
+			return f.BodyLine + strings.Count(f.Code[:max(0, min(off, len(f.Code)))], "\n")
+		}
+		off -= len(f.Code)
+	}
+	return u.line()
 }
 
 // analyze fills the unit's names, references, top-level definitions,
@@ -63,8 +76,26 @@ func (u *unit) analyze() {
 			u.fragment = "elides code with \"...\""
 		case notGo(code):
 			u.fragment = "is not Go code (a shell session or a go.mod file)"
+		case !looksLikeGo(code):
+			u.fragment = "is not Go (it neither parses as Go nor looks like an excerpt of Go)"
 		}
 		return
+	}
+	lines := strings.Split(src, "\n")
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if elisionComment(c.Text) && u.elision == 0 {
+				u.elision = u.mdLine(fset.Position(c.Pos()).Offset - len(prefix))
+			}
+			// A trailing comment saying the line fails
+			// (x := "a" + 1 // does not compile; m["k"] = 1 // panics).
+			pos := fset.Position(c.Pos())
+			if u.failCue == "" && pos.Line-1 < len(lines) && strings.TrimSpace(lines[pos.Line-1][:pos.Column-1]) != "" {
+				if kind, ok := commentFailure(c.Text); ok {
+					u.failCue, u.failLine = kind, u.mdLine(pos.Offset-len(prefix))
+				}
+			}
+		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -138,23 +169,28 @@ func (u *unit) stmtFacts(f *ast.File) {
 
 // declFacts records one top-level declaration of a declarations unit.
 func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, size int) {
-	key := ""
+	var keys []string
 	var doc *ast.CommentGroup
 	switch d := d.(type) {
 	case *ast.FuncDecl:
 		doc = d.Doc
 		name := d.Name.Name
+		if d.Recv == nil && (testFunc(d) || (u.pkg != "" && u.pkg != "main" && strings.HasPrefix(name, "Example") && d.Type.Params.NumFields() == 0)) {
+			// An example in a package that is not main runs with
+			// go test, as its tests do.
+			u.tests = true
+		}
 		if d.Body == nil && u.fragment == "" {
 			u.fragment = fmt.Sprintf("declares %s without a body (a signature to read)", name)
 		}
 		if d.Recv != nil && len(d.Recv.List) == 1 {
 			if t := recvType(d.Recv.List[0].Type); t != "" {
 				u.names = append(u.names, t)
-				key = t + "." + name
+				keys = append(keys, t+"."+name)
 			}
 		} else if name != "init" && name != "main" && name != "_" {
 			u.names = append(u.names, name)
-			key = name
+			keys = append(keys, name)
 		}
 	case *ast.GenDecl:
 		doc = d.Doc
@@ -167,20 +203,16 @@ func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, s
 				for _, id := range sp.Names {
 					if id.Name != "_" {
 						u.names = append(u.names, id.Name)
+						keys = append(keys, id.Name)
 					}
-				}
-				if len(d.Specs) == 1 && len(sp.Names) == 1 && sp.Names[0].Name != "_" {
-					key = sp.Names[0].Name
 				}
 			case *ast.TypeSpec:
 				u.names = append(u.names, sp.Name.Name)
-				if len(d.Specs) == 1 {
-					key = sp.Name.Name
-				}
+				keys = append(keys, sp.Name.Name)
 			}
 		}
 	}
-	if key == "" {
+	if len(keys) == 0 {
 		return
 	}
 	start := fset.PositionFor(d.Pos(), false).Offset - prefix
@@ -191,7 +223,33 @@ func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, s
 	if start < 0 || end > size || start > end {
 		return
 	}
-	u.decls = append(u.decls, decl{key: key, start: start, end: end})
+	u.decls = append(u.decls, decl{keys: keys, start: start, end: end})
+}
+
+// testFunc reports whether fn is a test, a benchmark or a fuzz target:
+// TestXxx(t *testing.T), BenchmarkXxx(b *testing.B), FuzzXxx(f *testing.F).
+func testFunc(fn *ast.FuncDecl) bool {
+	want := ""
+	switch n := fn.Name.Name; {
+	case strings.HasPrefix(n, "Test"):
+		want = "T"
+	case strings.HasPrefix(n, "Benchmark"):
+		want = "B"
+	case strings.HasPrefix(n, "Fuzz"):
+		want = "F"
+	default:
+		return false
+	}
+	ps := fn.Type.Params.List
+	if len(ps) != 1 || len(ps[0].Names) > 1 {
+		return false
+	}
+	star, ok := ps[0].Type.(*ast.StarExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := star.X.(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == want
 }
 
 // recvType returns the base type name of a method receiver.
@@ -228,6 +286,14 @@ func elided(code string, err error) bool {
 	if strings.Contains(code, "…") {
 		return true
 	}
+	for _, l := range lines {
+		if _, c, ok := strings.Cut(l, "//"); ok && elisionComment("//"+c) {
+			return true
+		}
+		if _, c, ok := strings.Cut(l, "/*"); ok && elisionComment("/*"+c) {
+			return true
+		}
+	}
 	var list scanner.ErrorList
 	if el, ok := err.(scanner.ErrorList); ok {
 		list = el
@@ -244,6 +310,111 @@ func elided(code string, err error) bool {
 		}
 	}
 	return false
+}
+
+// elisionRE matches the text of a comment that stands for code left out:
+// "// ...", "/* ... */", "// … more", "// etc.", "// rest of the code".
+var elisionRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:\.\.\.|…|etc\.?$|snip\b|\[snip\]|omitted|code omitted|and so on|more code|rest of (?:the )?(?:code|function|body|program|implementation))`)
+})
+
+// elisionComment reports whether a comment (with its // or /* */) stands
+// for code left out.
+func elisionComment(c string) bool {
+	t := strings.TrimPrefix(c, "//")
+	if strings.HasPrefix(c, "/*") {
+		t = strings.TrimSuffix(strings.TrimPrefix(c, "/*"), "*/")
+	}
+	return elisionRE().MatchString(strings.TrimSpace(t))
+}
+
+// looksLikeGo reports whether code that does not parse still reads as an
+// excerpt of Go with a mistake in it (left for the compiler to report)
+// rather than something else in a go fence: program output, C, pseudo-code.
+// Characters Go has no use for (#, @, ?, a stray backslash) say it is not
+// Go; otherwise most of its lines must start the way Go lines start.
+func looksLikeGo(code string) bool {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	src := []byte(code)
+	illegal := 0
+	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) { illegal++ }, 0)
+	type lineFacts struct {
+		t1, t2, last token.Token
+		depth        int // braces open when the line starts
+	}
+	lines := map[int]*lineFacts{}
+	depth := 0
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok == token.ILLEGAL {
+			illegal++
+		}
+		if tok == token.SEMICOLON && lit == "\n" {
+			continue
+		}
+		line := fset.Position(pos).Line
+		l := lines[line]
+		if l == nil {
+			l = &lineFacts{t1: tok, depth: depth}
+			lines[line] = l
+		} else if l.t2 == 0 {
+			l.t2 = tok
+		}
+		l.last = tok
+		switch tok {
+		case token.LBRACE:
+			depth++
+		case token.RBRACE:
+			depth--
+		}
+	}
+	if illegal > 0 {
+		return false
+	}
+	goish := 0
+	for _, l := range lines {
+		switch l.t1 {
+		case token.FUNC, token.RETURN, token.VAR, token.CONST, token.TYPE,
+			token.PACKAGE, token.IMPORT, token.DEFAULT, token.GO, token.DEFER,
+			token.SELECT, token.RBRACE, token.LBRACE, token.RPAREN, token.ELSE, token.BREAK, token.CONTINUE,
+			token.STRING, token.STRUCT, token.INTERFACE, token.MAP, token.CHAN, token.ARROW, token.MUL,
+			token.AND, token.LPAREN, token.LBRACK, token.FALLTHROUGH, token.GOTO:
+			goish++
+		case token.CASE:
+			if l.last == token.COLON {
+				goish++
+			}
+		case token.IF, token.FOR, token.SWITCH:
+			// if x {, for ... {: pseudo-code ends "if x:" instead.
+			if l.last == token.LBRACE || l.last == token.COMMA || l.last == token.LPAREN {
+				goish++
+			}
+		case token.IDENT:
+			switch l.t2 {
+			case token.DEFINE, token.ASSIGN, token.LPAREN, token.PERIOD, token.LBRACK, token.INC, token.DEC,
+				token.ARROW, token.COMMA, token.ADD_ASSIGN, token.SUB_ASSIGN, token.MUL_ASSIGN, token.QUO_ASSIGN,
+				token.OR_ASSIGN, token.AND_ASSIGN, token.LBRACE, token.RPAREN, token.RBRACE, token.SEMICOLON:
+				goish++
+			case token.COLON:
+				if l.depth > 0 && l.last != token.COLON {
+					goish++ // a field of a composite literal
+				}
+			case token.IDENT, token.MUL, token.FUNC, token.MAP, token.CHAN, token.STRUCT, token.INTERFACE:
+				if l.depth > 0 {
+					goish++ // a field or a method of a type
+				}
+			case 0:
+				if l.depth > 0 {
+					goish++ // an embedded type or a lone expression
+				}
+			}
+		}
+	}
+	return len(lines) > 0 && goish*10 >= len(lines)*6
 }
 
 // notGo reports whether code that does not parse is plainly something
@@ -277,10 +448,28 @@ func returnsValue(body *ast.BlockStmt) bool {
 
 // available reports whether an import path can be built by the workbook:
 // the standard library and golang.org/x/sys.
+// A path with no dot in its first element that is not a package of the
+// standard library ("myproject/clock") is a package of the author's own
+// module, which the page does not give.
 func available(p string) bool {
+	if p == "golang.org/x/sys" || strings.HasPrefix(p, "golang.org/x/sys/") || p == "C" {
+		return true
+	}
 	first, _, _ := strings.Cut(p, "/")
-	return !strings.Contains(first, ".") || p == "golang.org/x/sys" || strings.HasPrefix(p, "golang.org/x/sys/")
+	return !strings.Contains(first, ".") && stdPaths()[p]
 }
+
+// stdPaths is the set of the standard library's import paths, from the
+// import index.
+var stdPaths = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for line := range strings.SplitSeq(importIndex, "\n") {
+		if p, _, ok := strings.Cut(line, " "); ok {
+			m[p] = true
+		}
+	}
+	return m
+})
 
 // missing reads an assembled program and returns what it needs that no
 // snippet gives: import paths the workbook cannot fetch, packages it
@@ -385,7 +574,9 @@ func splitTypos(src string, names []string) (typos, rest []string) {
 	for _, n := range names {
 		typo := false
 		for k := range known {
-			if k != n && nearMiss(n, k) {
+			// Case is not a typo: user for an undeclared User is a
+			// type the prose gives, not a misspelling.
+			if k != n && !strings.EqualFold(k, n) && sameCase(k, n) && nearMiss(n, k) {
 				typo = true
 				break
 			}
@@ -398,6 +589,10 @@ func splitTypos(src string, names []string) (typos, rest []string) {
 	}
 	return typos, rest
 }
+
+// sameCase reports whether a and b start with letters of the same case
+// (both exported or both not).
+func sameCase(a, b string) bool { return token.IsExported(a) == token.IsExported(b) }
 
 // nearMiss reports whether a and b differ by one edit (insertion,
 // deletion, substitution or swap of adjacent characters) and the shorter

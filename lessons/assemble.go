@@ -72,6 +72,9 @@ func splitImports(code string) (imports, rest string) {
 func (b *builder) assemble(pb *progBuilder) (string, SourceMap, *Output, error) {
 	src, m, wrapped := b.assembleWith(pb, nil)
 	_, authorMode := pb.target.settings["mode"]
+	if f := pb.target.expect.Fails; f != nil && f.Kind == FailsBuild {
+		authorMode = true // the page shows the compiler's complaint: keep what it complains about
+	}
 	inserts := map[int]string{}
 	if wrapped && !authorMode {
 		for line, names := range unusedVars(src, m) {
@@ -116,6 +119,7 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 		}
 	}
 	cuts := replaced(pb.units)
+	seenImports := map[string]bool{} // "name \"path\"" of the hoisted imports
 	blockPieces := func(u *unit) []piece {
 		var out []piece
 		off := 0
@@ -140,10 +144,17 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 			start := 0
 			if i == 0 && u.kind == unitFileHelper {
 				// Drop the package clause (blanked, so that the
-				// imports after it can be found).
+				// imports after it can be found), and the build
+				// constraints before it, which only a file's head
+				// may hold.
 				if first, last, ok := packageLines(code); ok {
 					for l := first; l <= last; l++ {
 						drop[l] = true
+					}
+					for l := 0; l < first; l++ {
+						if t := strings.TrimSpace(lines[l]); strings.HasPrefix(t, "//go:build") || strings.HasPrefix(t, "// +build") {
+							drop[l] = true
+						}
 					}
 					code = strings.Repeat("\n", last+1) + strings.Join(lines[last+1:], "")
 				}
@@ -159,7 +170,22 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 							drop[l] = true
 						}
 					} else {
-						hoisted = append(hoisted, keptPieces(lines[:k], drop[:k], f.BodyLine, nil)...)
+						// The same import in two stitched
+						// snippets is imported once.
+						specs := importSpecs(imp)
+						var fresh []string
+						for _, sp := range specs {
+							if !seenImports[sp] {
+								fresh = append(fresh, sp)
+							}
+							seenImports[sp] = true
+						}
+						switch {
+						case len(fresh) == len(specs):
+							hoisted = append(hoisted, keptPieces(lines[:k], drop[:k], f.BodyLine, nil)...)
+						case len(fresh) > 0:
+							hoisted = append(hoisted, piece{line: f.BodyLine, text: "import (\n\t" + strings.Join(fresh, "\n\t") + "\n)\n"})
+						}
 						start = k
 					}
 				}
@@ -226,6 +252,24 @@ func (b *builder) assembleWith(pb *progBuilder, inserts map[int]string) (string,
 		}
 	}
 	return src, m, wrapped
+}
+
+// importSpecs returns the import specs of import declarations, each as
+// written (`"fmt"`, `str "strings"`).
+func importSpecs(imports string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", pkgMain+imports, parser.ImportsOnly|parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, sp := range f.Imports {
+		s := sp.Path.Value
+		if sp.Name != nil {
+			s = sp.Name.Name + " " + s
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // packageLines returns the 0-based lines of code that hold its package
@@ -419,23 +463,30 @@ func keptPieces(lines []string, drop []bool, first int, inserts map[int]string) 
 
 // replaced returns, for each unit of a program, the declarations a later
 // unit of the program declares again (an "improved version"): they are
-// cut from the program, so that the last version wins.
+// cut from the program, so that the last version wins. A grouped
+// declaration (const ( A = iota; B )) is cut when a later unit declares
+// every name it declares.
 func replaced(units []*unit) map[*unit][]decl {
-	type at struct {
-		u *unit
-		d decl
-	}
-	latest := map[string]at{}
 	cuts := map[*unit][]decl{}
-	for _, u := range units {
+	later := map[string]bool{} // names declared by the units after
+	for i := len(units) - 1; i >= 0; i-- {
+		u := units[i]
 		if u.kind == unitStmts {
 			continue
 		}
 		for _, d := range u.decls {
-			if prev, ok := latest[d.key]; ok && prev.u != u {
-				cuts[prev.u] = append(cuts[prev.u], prev.d)
+			all := true
+			for _, k := range d.keys {
+				all = all && later[k]
 			}
-			latest[d.key] = at{u, d}
+			if all {
+				cuts[u] = append(cuts[u], d)
+			}
+		}
+		for _, d := range u.decls {
+			for _, k := range d.keys {
+				later[k] = true
+			}
 		}
 	}
 	return cuts
@@ -491,7 +542,7 @@ func (pb *progBuilder) examples() []string {
 	}
 	var names []string
 	for _, u := range pb.units {
-		if u.kind != unitStmts {
+		if u.kind != unitStmts && !u.tests {
 			names = append(names, exampleNames(u.code())...)
 		}
 	}

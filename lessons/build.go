@@ -23,6 +23,7 @@ type progBuilder struct {
 	inferred   bool            // made by inference: may be skipped when incomplete
 	fragment   bool            // made of fragments: skipped
 	skipReason string          // why the program is skipped
+	note       string          // why it is built but not run
 	shared     map[*fence]bool // helpers borrowed from another program
 }
 
@@ -65,6 +66,7 @@ type exBuilder struct {
 type builder struct {
 	file     string
 	fences   []*fence
+	paras    []para
 	sections []Section
 	parents  []int // parents[i]: the section holding section i, or -1
 	lastLine int
@@ -77,6 +79,9 @@ type builder struct {
 	exByName  map[string]*exBuilder
 	helpers   map[string][]*unit // inferred declaration units by the names they declare, which programs may share
 	unitOf    map[*fence]*unit
+	// failFences are the fences that show a program failing: they are
+	// not its expected output.
+	failFences map[*fence]bool
 }
 
 func (b *builder) errorf(line int, format string, args ...any) error {
@@ -130,6 +135,7 @@ func (b *builder) group() error {
 			inferred = append(inferred, f)
 		}
 	}
+	inferred = b.splitAll(inferred)
 	for _, pb := range b.progs {
 		pb.units = splitUnits(pb.blocks)
 		b.byName[pb.name] = pb
@@ -297,24 +303,8 @@ func (b *builder) infer(blocks []*fence) error {
 	// program of their own; helpers that declare no name (imports,
 	// init) go to the nearest main.
 	orphans := map[int]*progBuilder{} // by innermost section
-	for _, h := range helpers {
-		if progOf[h] != nil {
-			continue
-		}
-		if len(h.names) == 0 {
-			if r := b.rootFor(h, roots); r != nil {
-				use(progOf[r], h)
-				continue
-			}
-		}
-		sec := b.innermost(h.line())
-		pb := orphans[sec]
-		if pb == nil {
-			pb = &progBuilder{target: &target{}, emptyMain: true, orphan: true, inferred: true}
-			orphans[sec] = pb
-			newProgs = append(newProgs, pb)
-		}
-		use(pb, h)
+	for pass := 0; pass < 2; pass++ {
+		b.placeOrphans(pass == 1, helpers, progOf, roots, orphans, use, &newProgs)
 	}
 	b.unitOf = map[*fence]*unit{}
 	for _, u := range units {
@@ -345,6 +335,31 @@ func (b *builder) infer(blocks []*fence) error {
 	return nil
 }
 
+// redeclares reports whether the declarations unit h declares a name (a
+// function, a method, a type, a variable or a constant) that one of units
+// declares too.
+func redeclares(units []*unit, h *unit) bool {
+	have := map[string]bool{}
+	for _, u := range units {
+		for _, d := range u.decls {
+			for _, k := range d.keys {
+				have[k] = true
+			}
+		}
+		for n := range u.defs {
+			have[n] = true // statements defining it for themselves
+		}
+	}
+	for _, d := range h.decls {
+		for _, k := range d.keys {
+			if have[k] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // continued returns the latest statements program that defines a name the
 // statements unit u uses without defining it, or nil.
 func continued(u *unit, progs []*progBuilder, defs map[*progBuilder]map[string]bool) *progBuilder {
@@ -365,6 +380,10 @@ func continued(u *unit, progs []*progBuilder, defs map[*progBuilder]map[string]b
 // without redeclaring what they define (defs).
 func (b *builder) setupFor(prev, u *unit, members []*unit, defs map[string]bool) bool {
 	if prev.kind != unitStmts || defs == nil || b.innermost(prev.line()) != b.innermost(u.line()) {
+		return false
+	}
+	// A step the page shows failing sets nothing up.
+	if prev.failCue != "" || u.failCue != "" || b.showsFailure(prev) {
 		return false
 	}
 	for _, pu := range members {
@@ -456,6 +475,11 @@ func (b *builder) userFor(h *unit, users map[string][]*unit) *unit {
 		var before, after *unit
 		for _, r := range cands {
 			if r.mainLine < lo || r.mainLine > hi {
+				continue
+			}
+			if redeclares([]*unit{r}, h) {
+				// A complete program declares what it calls: a
+				// later version of it does not change the program.
 				continue
 			}
 			if r.mainLine < line {
@@ -666,6 +690,7 @@ func (b *builder) apply(pb *progBuilder) error {
 	t.mode = ModeRun
 	if pb.orphan && len(pb.examples()) == 0 {
 		t.mode = ModeCompile
+		pb.note = "declarations without main: built, not run"
 	}
 	if m, ok := s["mode"]; ok {
 		switch m.value {
@@ -789,6 +814,14 @@ func (b *builder) attach() error {
 		default:
 			continue
 		}
+		if b.failFences[f] {
+			continue
+		}
+		if f.kind == kindOutput && f.program == "" && f.exercise == "" && above != nil && !f.explicitStream() {
+			if pb := b.byFence[above]; pb != nil && pb.inferred && hasTests(pb.units) && goTestTranscript(f.Code) {
+				continue // what go test printed, not the program's output
+			}
+		}
 		what := map[fenceKind]string{kindOutput: "output", kindInput: "input", kindHint: "hint", kindCase: "case"}[f.kind]
 		var pb *progBuilder
 		var ex *exBuilder
@@ -815,7 +848,16 @@ func (b *builder) attach() error {
 		t := pb.target
 		switch f.kind {
 		case kindOutput:
-			o := &Output{Text: f.Code, Match: f.match, Unordered: f.unordered, File: b.file, Line: f.Line}
+			text := f.Code
+			if pb.inferred && f.program == "" && f.stream == "stdout" {
+				if _, set := t.settings["exit"]; !set && t.mode == ModeRun {
+					// go run's last line: the program exited with N.
+					if rest, n, ok := exitStatusLine(text); ok && exits(pb) {
+						text, t.expect.Exit = rest, n
+					}
+				}
+			}
+			o := &Output{Text: text, Match: f.match, Unordered: f.unordered, File: b.file, Line: f.Line}
 			if o.Match == "" {
 				o.Match = b.defaults.Match
 			}
@@ -869,6 +911,12 @@ func (b *builder) attach() error {
 // finish assembles every program and fills the document.
 func (b *builder) finish(doc *Document) error {
 	for _, pb := range b.progs {
+		if pb.inferred && !pb.fragment && hasTests(pb.units) {
+			if err := b.finishTests(pb); err != nil {
+				return err
+			}
+			continue
+		}
 		src, m, out, err := b.assembleInferred(pb)
 		if err != nil {
 			return err
@@ -880,6 +928,7 @@ func (b *builder) finish(doc *Document) error {
 			}
 			t.expect.Stdout, t.stdoutFromGo = out, true
 		}
+		b.surroundings(pb, src)
 		pb.prog = &Program{
 			File:     b.file,
 			Line:     pb.line(),
@@ -891,6 +940,17 @@ func (b *builder) finish(doc *Document) error {
 			Role:     pb.role,
 
 			SkipReason: pb.skipReason,
+			Note:       pb.note,
+			Inferred:   pb.inferred,
+		}
+		b.packageOnly(pb)
+		if pb.inferred {
+			for _, u := range pb.units {
+				if u.elision > 0 {
+					pb.prog.BuildExcuse = fmt.Sprintf("the snippet at line %d elides code with a comment", u.elision)
+					break
+				}
+			}
 		}
 	}
 	if err := b.harnesses(); err != nil {
@@ -955,6 +1015,11 @@ func (b *builder) assembleInferred(pb *progBuilder) (string, SourceMap, *Output,
 	}
 	// A misspelt name is the document's mistake: the compiler reports it.
 	_, names = splitTypos(src, names)
+	if f := pb.target.expect.Fails; f != nil && f.Kind == FailsBuild {
+		// The page shows it failing to build: what it lacks may be
+		// just what the compiler complains about.
+		names, pkgs = nil, nil
+	}
 	var why []string
 	if len(unavailable) > 0 {
 		why = append(why, fmt.Sprintf("imports %s, which is neither in the standard library nor in golang.org/x/sys", strings.Join(unavailable, ", ")))
@@ -973,9 +1038,48 @@ func (b *builder) assembleInferred(pb *progBuilder) (string, SourceMap, *Output,
 }
 
 func blocksOf(fs []*fence) []Block {
-	out := make([]Block, len(fs))
-	for i, f := range fs {
-		out[i] = f.Block
+	out := make([]Block, 0, len(fs))
+	var last *fence
+	for _, f := range fs {
+		if f.whole != nil {
+			// A block split into declarations and statements is
+			// listed once, as written.
+			if f.whole == last {
+				continue
+			}
+			last = f.whole
+			out = append(out, f.whole.Block)
+			continue
+		}
+		last = nil
+		out = append(out, f.Block)
 	}
+	return out
+}
+
+// splitAll splits the inferred blocks that mix declarations and
+// statements (see splitMixed), in inferred and in the document's fences.
+func (b *builder) splitAll(inferred []*fence) []*fence {
+	parts := map[*fence][]*fence{}
+	var out []*fence
+	for _, f := range inferred {
+		p := splitMixed(f)
+		if len(p) > 1 {
+			parts[f] = p
+		}
+		out = append(out, p...)
+	}
+	if len(parts) == 0 {
+		return inferred
+	}
+	var all []*fence
+	for _, f := range b.fences {
+		if p, ok := parts[f]; ok {
+			all = append(all, p...)
+			continue
+		}
+		all = append(all, f)
+	}
+	b.fences = all
 	return out
 }

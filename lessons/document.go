@@ -114,6 +114,11 @@ type Expect struct {
 	// Until means the program runs until stopped: it passes as soon as
 	// the expected stdout has appeared, and is then stopped.
 	Until bool
+	// Fails, when not nil, is the failure the document shows for the
+	// program (a compiler error, a panic, a deadlock, a failing test run
+	// in a fence after it, or prose saying it does not compile): the
+	// program passes when it fails that way, and fails when it does not.
+	Fails *ShownFailure
 	// Requires lists what the program must use, each entry a list of
 	// alternatives separated by "|": package-level names
 	// ("exec.CommandContext", "os/exec.Command") and methods or fields of
@@ -125,6 +130,29 @@ type Expect struct {
 	// those runs.
 	Cases   []*Case
 	Harness *Harness
+}
+
+// FailKind is the kind of failure a document shows.
+type FailKind string
+
+// The kinds of shown failures.
+const (
+	FailsBuild    FailKind = "build"    // a compile error
+	FailsPanic    FailKind = "panic"    // a panic
+	FailsDeadlock FailKind = "deadlock" // fatal error: all goroutines are asleep - deadlock!
+	FailsFatal    FailKind = "fatal"    // another fatal error of the runtime
+	FailsTest     FailKind = "test"     // a failing go test run (--- FAIL)
+)
+
+// ShownFailure is a failure the document shows for a program.
+type ShownFailure struct {
+	Kind FailKind
+	// Messages are the messages shown (compiler messages without their
+	// position, the panic's message, the failing tests' names); empty
+	// when only the prose says it (any failure of Kind matches).
+	Messages []string
+	File     string
+	Line     int // the fence or the paragraph that shows it
 }
 
 // Special values of Expect.Exit.
@@ -166,6 +194,32 @@ type Program struct {
 	// impossible to complete (a signature without a body, an elision,
 	// a name no snippet declares, a module the workbook cannot fetch).
 	SkipReason string
+	// Note, for a program that is built but not run although nothing
+	// says mode="compile" (a server, helpers without main, a package
+	// that is not main), says why in one line ("a server: built, not
+	// run").
+	Note string
+	// Package is the package clause of a whole file that is not main
+	// ("shapes"): the program is built (and vetted) as a package, never
+	// executed; "" for main.
+	Package string
+	// Tests, when not empty, is a test file (package Package, or main,
+	// or Package_test) holding Test, Benchmark or Example functions the
+	// page shows: the program runs with go test.
+	Tests string
+	// TestsMap maps the lines of Tests back to the Markdown.
+	TestsMap SourceMap
+	// ImportPath is the package's import path, as the tests import it
+	// ("example.com/shapes" in a shapes_test file); "" for a default.
+	ImportPath string
+	// BuildExcuse, when not empty, is why a failure to build is the
+	// inference's and not the document's: code elided with a "// ..."
+	// comment. Such a program that does not build is skipped with this
+	// reason instead of failing.
+	BuildExcuse string
+	// Inferred is true for a program inference made (no program= or
+	// exercise= on its blocks).
+	Inferred bool
 }
 
 // Role is the part a program plays in an exercise.

@@ -34,9 +34,24 @@ type unit struct {
 	declared []string        // statements: names a top-level var, const or type declares
 	decls    []decl          // declarations that a later one can replace
 	fragment string          // why it cannot be completed; "" when it can
+	elision  int             // the Markdown line of a "// ..." comment standing for code, or 0
+	tests    bool            // declares Test, Benchmark or Fuzz functions: run with go test
+	pkg      string          // whole files: the package clause's name
+	failCue  FailKind        // a trailing comment says a line fails ("// does not compile")
+	failLine int             // the Markdown line of that comment
 }
 
-func (u *unit) root() bool { return u.kind != unitDecls && u.kind != unitFileHelper }
+func (u *unit) root() bool {
+	switch u.kind {
+	case unitStmts, unitMain:
+		return true
+	case unitFile:
+		// A file of package main has main; another package's file
+		// is a root unless it only holds tests.
+		return u.pkg == "main" || !u.tests
+	}
+	return false
+}
 
 func (u *unit) line() int { return u.blocks[0].Line }
 
@@ -82,10 +97,10 @@ func braceBalance(code string) int {
 	var s scanner.Scanner
 	fset := token.NewFileSet()
 	src := []byte(code)
-	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
+	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) {}, scanner.ScanComments)
 	n := 0
 	for {
-		_, tok, _ := s.Scan()
+		_, tok, lit := s.Scan()
 		switch tok {
 		case token.EOF:
 			return n
@@ -93,6 +108,16 @@ func braceBalance(code string) int {
 			n++
 		case token.RBRACE:
 			n--
+		case token.COMMENT:
+			// "func f() error { // ... }": the comment stands for the
+			// body, and the brace it swallows closes it.
+			if strings.HasPrefix(lit, "//") && elisionComment(lit) {
+				t := strings.TrimRight(lit, " \t")
+				for strings.HasSuffix(t, "}") {
+					n--
+					t = strings.TrimRight(t[:len(t)-1], " \t")
+				}
+			}
 		}
 	}
 }
@@ -132,6 +157,9 @@ func (u *unit) classify() {
 		// A file without func main (worker.go next to main.go) holds
 		// helpers; its package clause is dropped when it is stitched.
 		f, err := parser.ParseFile(token.NewFileSet(), "", code, parser.SkipObjectResolution)
+		if err == nil {
+			u.pkg = f.Name.Name
+		}
 		if err == nil && f.Name.Name == "main" {
 			u.kind = unitFileHelper
 			for _, d := range f.Decls {

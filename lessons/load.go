@@ -188,8 +188,8 @@ func Parse(file string, data []byte) (*Document, error) {
 			doc.Shell = append(doc.Shell, f.Block)
 		}
 	}
-	b := &builder{file: file, fences: s.fences, sections: doc.Sections, lastLine: t.lastLine(), defaults: doc.Defaults}
-	for _, step := range []func() error{b.group, b.settle, b.attach, b.transcriptExits} {
+	b := &builder{file: file, fences: s.fences, paras: s.paras, sections: doc.Sections, lastLine: t.lastLine(), defaults: doc.Defaults}
+	for _, step := range []func() error{b.group, b.settle, b.shownFailures, b.attach, b.transcriptExits} {
 		if err := step(); err != nil {
 			return nil, err
 		}

@@ -41,6 +41,7 @@ type fence struct {
 	unordered bool   // match="unordered wildcard|regexp"
 	requires  []string
 	settings  []setting // program-level keys, validated
+	whole     *fence    // for a part of a block split by splitMixed: the block
 }
 
 // setting is one program-level key written on a Go block.
@@ -64,6 +65,7 @@ type mdScanner struct {
 	md       parser.Parser
 	fences   []*fence
 	sections []Section
+	paras    []para // visible paragraphs, for what the prose says about a snippet
 }
 
 func newScanner(file string) *mdScanner {
@@ -94,6 +96,11 @@ func (s *mdScanner) walk(t *text, hidden bool) error {
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock:
 			return ast.WalkSkipChildren, s.fence(t, n, hidden)
+		case *ast.Paragraph:
+			if !hidden && n.Lines().Len() > 0 {
+				s.paras = append(s.paras, para{Line: t.line(n.Lines().At(0).Start), Text: plainText(n, t.buf)})
+			}
+			return ast.WalkSkipChildren, nil
 		case *ast.HTMLBlock:
 			if !hidden {
 				return ast.WalkSkipChildren, s.comment(t, n)

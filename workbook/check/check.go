@@ -63,6 +63,9 @@ type Result struct {
 	// reporters put Pos in front of it (see Reason).
 	Message string
 	Detail  string // longer text for a person (diff, both outputs), may hold colour when Colour was set
+	// Summary, for a pass, says what ran when it is more than the
+	// program ("3 tests passed").
+	Summary string
 	// Engine is the engine whose run gave this result: under
 	// engine="both", the second one when it is the run that failed.
 	Engine string
@@ -170,6 +173,15 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal term.Palette, opts Opti
 		return fail(FailEngine, here, "could not be run (%s): %s", eng, oneLine(msg))
 	}
 
+	if p.Expect.Fails != nil {
+		return checkFails(p, v, pal)
+	}
+	if p.Tests != "" {
+		if r, ok := checkTests(p, v, pal); ok {
+			return r
+		}
+	}
+
 	// Build.
 	if p.Mode == lessons.ModeCompileFail {
 		if v.End != engine.BuildFailed {
@@ -205,7 +217,11 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal term.Palette, opts Opti
 	}
 
 	if p.Mode == lessons.ModeCompile || v.End == engine.Built {
-		return pass("builds (%s)", eng)
+		r := pass("builds (%s)", eng)
+		if p.Note != "" {
+			r.Message += ": " + p.Note
+		}
+		return r
 	}
 
 	// Timeout and limits.
@@ -281,6 +297,9 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal term.Palette, opts Opti
 			}
 		} else {
 			m, err = match(p, s.expect, string(s.got))
+			if m != nil && err == nil && s.name == "stdout" && terminalMatch(p, s.expect, v) {
+				m = nil
+			}
 		}
 		if err != nil {
 			return fail(FailOutput, lessons.Pos{File: s.expect.File, Line: s.expect.Line}, "has a bad %s expectation: %v", s.name, err)

@@ -256,6 +256,9 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 			status = 2
 		}
 	}
+	if s := verify.SkipSummary(results); s != "" {
+		fmt.Fprintln(summaryTo, s)
+	}
 	fmt.Fprintln(summaryTo, counts)
 	if ctx.Err() != nil && status == 0 {
 		status = 1

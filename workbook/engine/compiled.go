@@ -46,6 +46,7 @@ type buildCall struct {
 	bin   string
 	diags []Diagnostic
 	err   error
+	retry bool // a batch could not build it: build it on its own
 }
 
 // newCompiledEngine returns a compiled engine configured by opts.
@@ -80,6 +81,9 @@ func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin str
 		c.mu.Unlock()
 		select {
 		case <-call.done:
+			if call.retry {
+				return c.build(ctx, p)
+			}
 			return call.bin, call.diags, call.err
 		case <-ctx.Done():
 			return "", nil, fmt.Errorf("compiled engine: build: %w", ctx.Err())
@@ -132,6 +136,9 @@ func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key s
 	cmd := exec.CommandContext(ctx, c.tc.path, "build", "-o", tmp, ".")
 	cmd.Dir = mod
 	cmd.Env = buildEnv()
+	if UsesCgo(p.Source) {
+		cmd.Env = withCgo(cmd.Env)
+	}
 	c.builds.Add(1)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -239,6 +239,9 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Verdict, error) {
 		return nil, fmt.Errorf("engine: unknown engine %q", name)
 	}
 	c, pool := r.engines()
+	if PackageRun(req.Program) {
+		return c.runPackage(ctx, req, pool)
+	}
 	x := &run{compiled: c, pool: pool, opts: r.opts}
 	switch name {
 	case Yaegi:

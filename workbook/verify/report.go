@@ -34,13 +34,20 @@ func WriteLine(w io.Writer, r Result, pal term.Palette) {
 	where := fmt.Sprintf("%s:%d %s", p.File, p.Line, p.Name)
 	switch r.Status {
 	case Skip:
-		if why := p.SkipReason; why != "" && why != "skip=true" {
+		if why := r.SkipWhy(); why != "skip=true" {
 			where += " " + pal.Dim(fmt.Sprintf("(%s)", why))
 		}
 		fmt.Fprintf(w, "%s %s\n", pal.Yellow("SKIP"), where)
 		return
 	case Pass:
-		fmt.Fprintf(w, "%s %s %s\n", pal.Green("PASS"), where, pal.Dim(fmt.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration))))
+		note := ""
+		if p.Mode == lessons.ModeCompile && p.Note != "" {
+			note = ": " + p.Note
+		}
+		if r.Summary != "" {
+			note = ": " + r.Summary
+		}
+		fmt.Fprintf(w, "%s %s %s\n", pal.Green("PASS"), where, pal.Dim(fmt.Sprintf("(%s, %dms%s)", r.engineLabel(), ms(r.Duration), note)))
 		return
 	}
 	fmt.Fprintf(w, "%s %s %s\n", pal.Red("FAIL"), where, pal.Dim(fmt.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration))))

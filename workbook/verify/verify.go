@@ -26,6 +26,13 @@ type Runner interface {
 	Run(ctx context.Context, req engine.Request) (*engine.Verdict, error)
 }
 
+// Prebuilder is a Runner that can build many programs at once before
+// they run (*engine.Runner: one toolchain call for all the programs that
+// need the compiler); the function it returns waits for the build.
+type Prebuilder interface {
+	Prebuild(ctx context.Context, reqs []engine.Request) (wait func())
+}
+
 // Item is one program to verify, with the defaults of its document.
 type Item struct {
 	Program  *lessons.Program
@@ -58,6 +65,24 @@ type Result struct {
 	// Runs is how many times the program ran (with Options.Count) and
 	// FailedRuns how many of those runs failed.
 	Runs, FailedRuns int
+	// Summary, for a pass, says what ran when it is more than the
+	// program ("3 tests passed").
+	Summary string
+	// Why, for a program skipped after it was tried (an inferred program
+	// that elides code and does not build), says why; the program's own
+	// SkipReason otherwise.
+	Why string
+}
+
+// SkipWhy is the one-line reason of a skipped result.
+func (r Result) SkipWhy() string {
+	if r.Why != "" {
+		return r.Why
+	}
+	if why := r.Item.Program.SkipReason; why != "" {
+		return why
+	}
+	return "skip=true"
 }
 
 // Reason is the message as reporters print it: "file.md:line: message".
@@ -191,6 +216,19 @@ func Run(ctx context.Context, r Runner, items []Item, opts Options, report func(
 		ntasks += n
 	}
 	results := make([]Result, len(items))
+	// Build what needs the compiler in one toolchain call, while the
+	// interpreted programs run.
+	if pb, ok := r.(Prebuilder); ok {
+		reqs := make([]engine.Request, 0, len(items))
+		for _, it := range items {
+			p := it.Program
+			if p.Mode == lessons.ModeSkip {
+				continue
+			}
+			reqs = append(reqs, engine.NewRequest(p, it.Settings(opts)))
+		}
+		defer pb.Prebuild(ctx, reqs)()
+	}
 	var mu sync.Mutex
 	next := make(chan task)
 	var wg sync.WaitGroup
@@ -268,6 +306,10 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		}
 		return Result{Item: it, Status: Skip, Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
 	}
+	if engine.UsesCgo(p.Source) && !engine.HasCCompiler() {
+		why := `it imports "C": cgo needs a C compiler, and none was found`
+		return Result{Item: it, Status: Skip, Why: why, Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
+	}
 	start := time.Now()
 	set := it.Settings(opts)
 	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
@@ -292,7 +334,14 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 			Duration: time.Since(start),
 		})
 	}
-	res := Result{Item: it, Pos: c.Pos, Message: c.Message, Detail: c.Detail}
+	if len(runs) == 1 {
+		v := runs[0].Verdict
+		if why := buildExcuse(p, v); why != "" && !c.Pass {
+			return Result{Item: it, Engine: v.Engine, Status: Skip, Why: why, Duration: v.Duration,
+				Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
+		}
+	}
+	res := Result{Item: it, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Summary: c.Summary}
 	for _, cr := range runs {
 		if cr.Verdict != nil {
 			res.Duration += cr.Verdict.Duration
