@@ -1,3 +1,5 @@
+//go:build !windows
+
 // Command workbook teaches how Go runs external processes and connects them
 // with pipes, and proves that every example it teaches still works.
 package main

@@ -42,7 +42,7 @@ Flags:
   --shard K/N     only the K-th of N parts (1-based), for CI matrices
   --color WHEN    auto, always or never (default auto: on for a terminal, off with NO_COLOR)
   --lessons DIR   with no PATH: the documents of DIR instead of the built-in lessons
-  -h, --help      show this help
+` + sandboxUsage + `  -h, --help      show this help
 
 Exit status: 0 when nothing failed, 1 when a program failed, 2 for usage
 errors and documents that cannot be read.
@@ -63,6 +63,7 @@ type verifyFlags struct {
 	shard   string
 	count   int
 	paths   []string
+	sandbox string
 	given   []string // the flags set on the command line
 	// Globals: --color WHEN, --lessons DIR (the documents to verify
 	// when no PATH is given) and --dir, the learner's work directory,
@@ -101,6 +102,7 @@ func parseVerify(args []string, g learn.Globals) (*verifyFlags, error) {
 	fs.StringVar(&f.junit, "junit", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
 	f.Globals.Register(fs)
+	fs.StringVar(&f.sandbox, "sandbox", "", "")
 	fs.IntVar(&f.count, "count", 1, "")
 	// Flags may come after paths: parse, take a path, parse again.
 	for {
@@ -201,14 +203,19 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 
 	useColour := colour(f.Color, stdout, env)
 	pal := term.NewPalette(useColour)
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count)})
+	box, ok := sandboxSetup("verify", f.sandbox, env, stderr)
+	if !ok {
+		return 2
+	}
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count), Sandbox: box})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2
 	}
 	defer runner.Close()
 
-	opts := verify.Options{Engine: cl.Engine, Timeout: cl.Timeout, Jobs: f.jobs, Colour: useColour, Count: f.count}
+	opts := verify.Options{Engine: cl.Engine, Timeout: cl.Timeout, Jobs: f.jobs, Colour: useColour, Count: f.count,
+		OnDisk: len(f.paths) > 0 || f.Lessons != ""}
 
 	// The duration history only orders the work: without it (no cache
 	// directory, a corrupt file) verify runs the same, in another order.

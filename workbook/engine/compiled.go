@@ -27,6 +27,7 @@ type compiledEngine struct {
 	xsys      string
 	limits    sandbox.Limits
 	maxOutput int64
+	box       Sandbox
 	// pool, when not nil, provides pre-started sandbox children (the
 	// Runner shares its interpreter pool: any child can exec a binary)
 	// where the sandbox cannot start a binary directly (see
@@ -65,6 +66,7 @@ func newCompiledEngine(opts Options) (*compiledEngine, error) {
 		xsys:      xsysVersion(),
 		limits:    opts.Limits,
 		maxOutput: opts.MaxOutput,
+		box:       opts.Sandbox,
 	}, nil
 }
 
@@ -246,6 +248,9 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 		Stdout:    req.Stdout,
 		Stderr:    req.Stderr,
 		Seen:      req.Seen,
+		Hide:      c.box.Hide,
+		Strict:    c.box.Strict,
+		DocDir:    req.Dir,
 	}
 	if spec.Timeout <= 0 {
 		spec.Timeout = p.Timeout

@@ -37,6 +37,10 @@ type Request struct {
 	// Seen, when not nil, is called with all the stdout so far each time
 	// more arrives; returning true stops the program (Verdict.Stopped).
 	Seen func(stdout []byte) bool
+	// Dir, when set, is the folder of the program's document on disk: the
+	// program runs in a copy of it and reads the files beside its
+	// document, read-only (sandbox.Spec.DocDir).
+	Dir string
 }
 
 // End says how a run ended.
@@ -91,6 +95,17 @@ type Options struct {
 	MaxOutput int64
 	// Warm is how many interpreter children to keep pre-started (0: none).
 	Warm int
+	// Sandbox is what every run's sandbox adds to the defaults.
+	Sandbox Sandbox
+}
+
+// Sandbox configures the sandbox of every run (docs/sandbox.md).
+type Sandbox struct {
+	// Hide are directories hidden from the programs on top of the
+	// homes and the workbook's cache (grading: the other students').
+	Hide []string
+	// Strict makes a missing protection a failure of the run.
+	Strict bool
 }
 
 // DefaultTimeout is the run timeout when neither the request nor the

@@ -91,6 +91,9 @@ func (c *compiledEngine) runPackage(ctx context.Context, req Request, pool *sand
 		MaxOutput: c.maxOutput,
 		Stdout:    req.Stdout,
 		Stderr:    req.Stderr,
+		Hide:      c.box.Hide,
+		Strict:    c.box.Strict,
+		DocDir:    req.Dir,
 	}
 	if p.Stdin != nil {
 		spec.Stdin = []byte(*p.Stdin)

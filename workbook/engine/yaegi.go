@@ -37,6 +37,9 @@ func (x *run) yaegi(ctx context.Context, req Request, a analysis) *Verdict {
 		MaxOutput: x.opts.MaxOutput,
 		Stdout:    req.Stdout,
 		Seen:      req.Seen,
+		Hide:      x.opts.Sandbox.Hide,
+		Strict:    x.opts.Sandbox.Strict,
+		DocDir:    req.Dir,
 	}
 	var filter *reportFilter
 	if req.Stderr != nil {

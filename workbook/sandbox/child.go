@@ -21,13 +21,22 @@ const (
 	envMount = "WORKBOOK_SANDBOX_MOUNT" // "1": the child is in a new mount namespace
 	envWarm  = "WORKBOOK_SANDBOX_WARM"  // payload to warm before the spec arrives
 	envDir   = "WORKBOOK_SANDBOX_DIR"   // the run directory to create and enter
+	envNet   = "WORKBOOK_SANDBOX_NET"   // "new": bring up lo of a new network namespace; "lent": it is up
+	// envTemplate is "1" when the child's mount namespace is a copy of
+	// the template (see mountTemplate): read-only, its homes hidden.
+	envTemplate = "WORKBOOK_SANDBOX_TEMPLATE"
 	// envIsolation, in the workbook's own environment, names the strongest
 	// isolation to try ("pid+mount", "user+pid+mount" or "pgroup"): it
 	// forces the fallbacks, for tests and for machines where namespaces
 	// misbehave.
 	envIsolation = "WORKBOOK_SANDBOX_ISOLATION"
 	ctlFD        = 3 // control pipe: the spec, as JSON
-	statusFD     = 4 // status pipe: "ready N\n", then "error ...\n" or EOF
+	// statusFD is the status pipe: "ready N\n"; then, once the spec is
+	// applied, "have P\n" and "lack P (why)\n" for each protection, and
+	// "error ...\n" or EOF (the program runs).
+	statusFD = 4
+	// hostRootFD is an O_PATH descriptor of the workbook's /.
+	hostRootFD = 5
 )
 
 // wireSpec is what travels on the control pipe.
@@ -43,6 +52,10 @@ type wireSpec struct {
 	// NprocBase is how many processes the (non-root) user already has:
 	// RLIMIT_NPROC counts them all, so the limit is raised by as many.
 	NprocBase uint64
+	Hide      []string // DefaultHidden and Spec.Hide
+	Defaults  int      // how many of Hide are DefaultHidden's
+	DocDir    string
+	Strict    bool
 }
 
 // IsChild reports whether this process was started by the sandbox as a child.
@@ -84,18 +97,46 @@ func ChildMain(payloads map[string]Payload) int {
 		return 127
 	}
 	private := false
-	realTmp := -1 // the real /tmp, hidden by the private one
+	// hostRoot is the workbook's / (its /tmp, its homes), which the
+	// private /tmp and the hidden directories cover here.
+	hostRoot := hostRootFD
+	syscall.CloseOnExec(hostRoot)
+	copied := os.Getenv(envTemplate) == "1"
 	if os.Getenv(envMount) == "1" {
-		fd, err := privateTmp()
-		if err != nil {
+		if err := privateTmp(copied); err != nil {
 			fmt.Fprintf(os.Stderr, "sandbox child: private /tmp: %v\n", err)
 		} else {
-			private, realTmp = true, fd
+			private = true
 		}
 	}
-	if err := makeRunDir(os.Getenv(envDir)); err != nil {
+	dir := os.Getenv(envDir)
+	if err := makeRunDir(dir); err != nil {
 		fmt.Fprintf(status, "error run directory: %v\n", err)
 		return 127
+	}
+	var missing []string
+	lack := func(err error) { missing = append(missing, lackOf(err)) }
+	if private {
+		if copied {
+			if err := writableRunDir(dir); err != nil {
+				lack(err)
+			}
+		} else if err := confineBase(dir); err != nil {
+			lack(err)
+		}
+		// The child is the init of a new PID namespace: its /proc.
+		if err := mountProc(-1); err != nil {
+			lack(err)
+		}
+	}
+	switch os.Getenv(envNet) {
+	case "new":
+		if err := loopbackUp(); err != nil {
+			lack(err)
+		}
+	case "lent":
+	default:
+		missing = append(missing, ProtNetwork+" (no network namespace)")
 	}
 	var warm any
 	warmed := os.Getenv(envWarm)
@@ -109,6 +150,10 @@ func ChildMain(payloads map[string]Payload) int {
 	if _, err := fmt.Fprintf(status, "ready %d\n", ready); err != nil {
 		return 127
 	}
+	docTree, err := receiveTree(ctlFD)
+	if err != nil {
+		return fail("reading spec: %v", err)
+	}
 	data, err := io.ReadAll(ctl)
 	if err != nil {
 		return fail("reading spec: %v", err)
@@ -121,19 +166,79 @@ func ChildMain(payloads map[string]Payload) int {
 	if err := setStdin(spec); err != nil {
 		return fail("stdin: %v", err)
 	}
+	if private {
+		if spec.DocDir != "" {
+			// The copy made by the parent where the folder is visible;
+			// in a user namespace the kernel refuses it as a layer, but
+			// there the folder is still visible (nothing hidden yet).
+			lower := spec.DocDir
+			if docTree >= 0 && copied {
+				lower = fmt.Sprintf("/proc/self/fd/%d", docTree)
+			}
+			if cwd, err := docLayer(dir, lower); err != nil {
+				lack(err)
+			} else if err := os.Chdir(cwd); err != nil {
+				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
+			}
+		}
+		hide := append(spec.Hide, runtimeDirs...)
+		if copied {
+			// The template hides the defaults and runtimeDirs.
+			hide = spec.Hide[min(len(spec.Hide), spec.Defaults):]
+		}
+		if err := hideDirs(hide, dir); err != nil {
+			lack(err)
+		}
+	}
+	ruleset := -1
+	if !private {
+		missing = missingOf(nil, "no namespaces")
+		if spec.DocDir != "" {
+			// No overlay without a mount namespace: the program runs in
+			// the document's folder itself, which Landlock keeps
+			// read-only.
+			if err := os.Chdir(spec.DocDir); err != nil {
+				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
+			}
+		}
+		var err error
+		if ruleset, err = landlockRuleset(dir, spec.Hide, spec.DocDir, spec.Path); err != nil {
+			lack(err)
+		}
+	}
 	limits := spec.Limits
 	limits.Processes += spec.NprocBase
 	if err := setLimits(limits); err != nil {
 		return fail("limits: %v", err)
 	}
+	enforce := func(allThreads bool) {
+		if ruleset < 0 {
+			return
+		}
+		if err := landlockRestrict(ruleset, allThreads); err != nil {
+			lack(err)
+			return
+		}
+		fmt.Fprintf(status, "have %s\n", ProtLandlock)
+	}
 	if spec.Path != "" {
+		// The privileges dropped are the thread's: the exec must come
+		// from the same thread.
+		runtime.LockOSThread()
+		if err := dropThreadPrivileges(); err != nil {
+			lack(err)
+		}
+		enforce(false)
+		if !report(status, missing, spec.Strict) {
+			return fail("%v", strictError(protectionsMissing(missing)))
+		}
 		syscall.CloseOnExec(statusFD)
 		argv := append([]string{spec.Path}, spec.Args...)
 		path := spec.Path
-		if rel, ok := underTmp(path); ok && realTmp >= 0 {
-			// The binary is in the real /tmp: reach it through the
-			// descriptor kept open (close-on-exec) before the tmpfs hid it.
-			path = fmt.Sprintf("/proc/self/fd/%d/%s", realTmp, rel)
+		if _, inTmp := underTmp(path); private && (inTmp || hidden(path, spec.Hide)) {
+			// The binary is in the real /tmp or in a hidden directory
+			// (the workbook's cache): reach it through the workbook's /.
+			path = hostPath(hostRoot, path)
 		}
 		err := syscall.Exec(path, argv, spec.Env)
 		return fail("exec %s: %v", spec.Path, err)
@@ -145,8 +250,9 @@ func ChildMain(payloads map[string]Payload) int {
 	if spec.Payload != warmed && p.Warm != nil && !p.WarmAhead {
 		warm = p.Warm()
 	}
-	if realTmp >= 0 {
-		unix.Close(realTmp)
+	unix.Close(hostRoot)
+	if docTree >= 0 {
+		unix.Close(docTree)
 	}
 	os.Clearenv()
 	for _, kv := range spec.Env {
@@ -154,8 +260,50 @@ func ChildMain(payloads map[string]Payload) int {
 		os.Setenv(k, v)
 	}
 	setProcs()
+	if err := dropProcessPrivileges(); err != nil {
+		lack(err)
+	}
+	enforce(true)
+	if !report(status, missing, spec.Strict) {
+		return fail("%v", strictError(protectionsMissing(missing)))
+	}
 	status.Close()
 	return p.Run(warm, spec.Request)
+}
+
+// receiveTree reads the first byte of the control socket fd and returns
+// the descriptor it carries (the document's folder), or -1.
+func receiveTree(fd int) (int, error) {
+	oob := make([]byte, unix.CmsgSpace(4))
+	var b [1]byte
+	_, oobn, _, _, err := unix.Recvmsg(fd, b[:], oob, 0)
+	if err != nil {
+		return -1, err
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil || len(msgs) == 0 {
+		return -1, nil
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) == 0 {
+		return -1, nil
+	}
+	unix.CloseOnExec(fds[0])
+	return fds[0], nil
+}
+
+// report writes on the status pipe the protections the run has and
+// lacks. It returns false when a strict spec lacks some.
+func report(status *os.File, missing []string, strict bool) bool {
+	if strict && len(protectionsMissing(missing)) > 0 {
+		return false
+	}
+	var b strings.Builder
+	for _, m := range missing {
+		fmt.Fprintf(&b, "lack %s\n", m)
+	}
+	status.WriteString(b.String())
+	return true
 }
 
 // setProcs gives the payload the GOMAXPROCS a program started with the
@@ -179,27 +327,12 @@ func underTmp(path string) (string, bool) {
 	return rel, true
 }
 
-// privateTmp makes / recursively private in the (new) mount namespace and
-// mounts a tmpfs on /tmp. It returns a close-on-exec O_PATH descriptor of
-// the real /tmp, through which a binary cached there can still be
-// executed.
-func privateTmp() (int, error) {
-	realTmp, err := unix.Open("/tmp", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, err
-	}
-	fail := func(err error) (int, error) {
-		unix.Close(realTmp)
-		return -1, err
-	}
-	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return fail(fmt.Errorf("making / private: %w", err))
-	}
-	opts := fmt.Sprintf("mode=1777,size=%d", TmpSize)
-	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
-		return fail(fmt.Errorf("mounting tmpfs on /tmp: %w", err))
-	}
-	return realTmp, nil
+// hostPath returns the path through which path, on the workbook's own
+// file system, is reached from inside the run's mount namespace (where
+// /tmp is another and the homes are hidden): through root, a descriptor
+// of the workbook's / kept open (close-on-exec) from before.
+func hostPath(root int, path string) string {
+	return fmt.Sprintf("/proc/self/fd/%d/%s", root, strings.TrimPrefix(filepath.Clean(path), "/"))
 }
 
 // makeRunDir creates the run directory dir (which must not exist), its
@@ -243,32 +376,6 @@ func setStdin(spec wireSpec) error {
 	return unix.Close(fd)
 }
 
-// openStdin returns a descriptor for a program's standard input:
-// /dev/null without input, else a memfd holding it, so that no writer has
-// to outlive the exec.
-func openStdin(input []byte, has bool) (int, error) {
-	if !has {
-		return unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	}
-	fd, err := unix.MemfdCreate("stdin", unix.MFD_CLOEXEC)
-	if err != nil {
-		return -1, err
-	}
-	for b := input; len(b) > 0; {
-		n, err := unix.Write(fd, b)
-		if err != nil {
-			unix.Close(fd)
-			return -1, err
-		}
-		b = b[n:]
-	}
-	if _, err := unix.Seek(fd, 0, io.SeekStart); err != nil {
-		unix.Close(fd)
-		return -1, err
-	}
-	return fd, nil
-}
-
 // setLimits applies l to this process (and so to what it execs).
 func setLimits(l Limits) error {
 	return applyLimits(l, unix.Setrlimit)
@@ -288,7 +395,7 @@ func applyLimits(l Limits, set func(resource int, lim *unix.Rlimit) error) error
 		{"RLIMIT_NOFILE", unix.RLIMIT_NOFILE, l.OpenFiles, l.OpenFiles},
 		{"RLIMIT_CPU", unix.RLIMIT_CPU, l.CPUSeconds, l.CPUSeconds + 1},
 	} {
-		if err := set(r.resource, &unix.Rlimit{Cur: r.cur, Max: r.max}); err != nil {
+		if err := set(r.resource, newRlimit(r.cur, r.max)); err != nil {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
 	}

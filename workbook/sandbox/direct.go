@@ -1,8 +1,9 @@
+//go:build linux
+
 package sandbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,10 +12,6 @@ import (
 
 	"golang.org/x/sys/unix"
 )
-
-// errNoDirect says the kernel refused something a direct start needs: the
-// run goes through a re-executed child instead.
-var errNoDirect = errors.New("sandbox: direct start refused")
 
 // cldTrapped is CLD_TRAPPED from <signal.h>: the si_code of a traced child
 // that stopped.
@@ -55,7 +52,7 @@ func runDirect(ctx context.Context, spec Spec) (*Result, error) {
 	}
 	_, inTmp := underTmp(dir)
 	c := &child{dir: dir, removeDir: !inTmp, private: true, isolation: "pid+mount",
-		direct: true, done: make(chan struct{})}
+		direct: true, done: make(chan struct{}), netFD: -1}
 	defer c.discard()
 	outR, outW, err := os.Pipe()
 	if err != nil {
@@ -114,7 +111,7 @@ func (c *child) startDirect(spec Spec, limits Limits, stdout, stderr *os.File) e
 		Stdout: stdout,
 		Stderr: stderr,
 		SysProcAttr: &syscall.SysProcAttr{
-			Setpgid:    true,
+			Setsid:     true, // its own session and group: no controlling terminal to type into (TIOCSTI)
 			Pdeathsig:  syscall.SIGKILL,
 			Cloneflags: syscall.CLONE_NEWPID,
 			Ptrace:     true,
@@ -124,57 +121,117 @@ func (c *child) startDirect(spec Spec, limits Limits, stdout, stderr *os.File) e
 	go func() {
 		// Never unlocked: the runtime ends the thread with the goroutine.
 		runtime.LockOSThread()
-		if err := c.launch(spec.Path, limits); err != nil {
+		if err := c.launch(spec, limits); err != nil {
+			if c.cmd.Process == nil {
+				c.release()
+			}
 			started <- err
 			return
 		}
 		started <- nil
 		c.cmd.Wait()
-		close(c.done)
+		c.release()
 	}()
 	return <-started
 }
 
-// launch runs on the locked thread: it sets up the thread's mount
-// namespace and the run directory, starts c.cmd and applies limits while
-// the program is stopped at its first instruction. When the program was
-// started but launch fails, the program has been killed and waited for,
-// and c.done is closed.
-func (c *child) launch(path string, limits Limits) error {
+// launch runs on the locked thread: it sets up the thread's mount and
+// network namespaces, the run directory and the confinement (see
+// confine_linux.go), starts c.cmd and, while the program is stopped at
+// its first instruction, mounts its /proc and applies limits. When the
+// program was started but launch fails, the program has been killed and
+// waited for, and c.done is closed.
+func (c *child) launch(spec Spec, limits Limits) error {
+	tmpl, tmplMissing := templates.get()
+	if tmpl < 0 {
+		return errNoDirect
+	}
+	// The workbook's /, through which the binary and the document's
+	// folder are reached when the run's /tmp or a hidden directory
+	// covers them.
+	root, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer func() { unix.Close(root) }()
+	// The document's folder, copied here (see sendSpec).
+	docTree := -1
+	if spec.DocDir != "" {
+		if docTree, err = unix.OpenTree(unix.AT_FDCWD, spec.DocDir, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC); err == nil {
+			defer unix.Close(docTree)
+		}
+	}
+	if err := enterTemplate(tmpl); err != nil {
+		if refused(err) {
+			return errNoDirect
+		}
+		return fmt.Errorf("sandbox: mount namespace: %w", err)
+	}
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		if refused(err) {
 			return errNoDirect
 		}
 		return fmt.Errorf("sandbox: mount namespace: %w", err)
 	}
-	realTmp, err := privateTmp()
-	if err != nil {
+	c.missing = append(c.missing, tmplMissing...)
+	lack := func(err error) {
+		c.missing = append(c.missing, lackOf(err))
+	}
+	if fd, err := nets.take(); err != nil {
+		lack(err)
+	} else if err := enterNet(fd); err != nil {
+		nets.give(fd)
+		lack(err)
+	} else {
+		c.netFD = fd
+	}
+	if err := privateTmp(true); err != nil {
 		return errNoDirect // the child path reports it, and runs without
 	}
-	defer func() { unix.Close(realTmp) }()
-	c.cmd.Path = path
-	if rel, ok := underTmp(path); ok {
-		// The binary is in the real /tmp, which the tmpfs now hides:
-		// exec it through the descriptor kept of the real /tmp.
-		if realTmp, err = c.outOfShuffle(realTmp); err != nil {
+	c.cmd.Path = spec.Path
+	if _, inTmp := underTmp(spec.Path); inTmp || hidden(spec.Path, append(DefaultHidden(), spec.Hide...)) {
+		// The binary is in the real /tmp, which the tmpfs now covers,
+		// or in a hidden directory (the workbook's cache).
+		if root, err = c.outOfShuffle(root); err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
-		c.cmd.Path = fmt.Sprintf("/proc/self/fd/%d/%s", realTmp, rel)
+		c.cmd.Path = hostPath(root, spec.Path)
 	}
 	if err := createRunDir(c.dir); err != nil {
 		return fmt.Errorf("sandbox: run directory: %w", err)
+	}
+	if err := writableRunDir(c.dir); err != nil {
+		lack(err)
+	}
+	if spec.DocDir != "" {
+		if docTree < 0 {
+			lack(fmt.Errorf("%s: %s cannot be opened", ProtDocDir, spec.DocDir))
+		} else if cwd, err := docLayer(c.dir, fmt.Sprintf("/proc/self/fd/%d", docTree)); err != nil {
+			lack(err)
+		} else {
+			c.cmd.Dir = cwd
+		}
+	}
+	if err := hideDirs(spec.Hide, c.dir); err != nil {
+		lack(err)
+	}
+	if err := dropThreadPrivileges(); err != nil {
+		lack(err)
+	}
+	if spec.Strict && len(protectionsMissing(c.missing)) > 0 {
+		return strictError(protectionsMissing(c.missing))
 	}
 	if err := c.cmd.Start(); err != nil {
 		if refused(err) {
 			return errNoDirect
 		}
-		return fmt.Errorf("sandbox: exec %s: %w", path, err)
+		return fmt.Errorf("sandbox: exec %s: %w", spec.Path, err)
 	}
 	pid := c.cmd.Process.Pid
 	fail := func(err error) error {
 		c.cmd.Process.Kill()
 		c.cmd.Wait()
-		close(c.done)
+		c.release()
 		return err
 	}
 	// Wait for the stop after the exec without reaping: a program that
@@ -192,6 +249,12 @@ func (c *child) launch(path string, limits Limits) error {
 	if info.Code != cldTrapped {
 		return nil // it died before running: its verdict says how
 	}
+	if err := c.procOf(pid); err != nil {
+		lack(err)
+		if spec.Strict {
+			return fail(strictError(protectionsMissing(c.missing)))
+		}
+	}
 	if err := applyLimits(limits, func(resource int, lim *unix.Rlimit) error {
 		return unix.Prlimit(pid, resource, lim, nil)
 	}); err != nil {
@@ -201,6 +264,17 @@ func (c *child) launch(path string, limits Limits) error {
 		return fail(fmt.Errorf("sandbox: detaching from the program: %w", err))
 	}
 	return nil
+}
+
+// procOf mounts on /proc (in the thread's mount namespace, which the
+// program shares) a /proc of the PID namespace of the stopped program pid.
+func (c *child) procOf(pid int) error {
+	ns, err := unix.Open(fmt.Sprintf("/proc/%d/ns/pid", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("%s: %w", ProtProc, err)
+	}
+	defer unix.Close(ns)
+	return mountProc(ns)
 }
 
 // outOfShuffle returns fd, or a duplicate of it (closing fd), numbered so

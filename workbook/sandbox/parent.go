@@ -17,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // readyTimeout bounds how long a child may take to set up (and warm).
@@ -33,22 +35,6 @@ type isolation struct {
 	mount bool // a new mount namespace: /tmp can be made private
 }
 
-// isolationsFrom returns the isolations to try, strongest first, starting
-// at the one named (all of them when name is empty or unknown).
-func isolationsFrom(name string) []isolation {
-	all := []isolation{
-		{"pid+mount", syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, false, true},
-		{"user+pid+mount", syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, true, true},
-		{"pgroup", 0, false, false},
-	}
-	for i, iso := range all {
-		if iso.name == name {
-			return all[i:]
-		}
-	}
-	return all
-}
-
 // child is a started sandbox child, parent side.
 type child struct {
 	cmd       *exec.Cmd
@@ -63,6 +49,18 @@ type child struct {
 	isolation string
 	direct    bool          // started by the workbook itself (direct.go), not a re-executed child
 	done      chan struct{} // closed when the child has been waited for
+	netFD     int           // the network namespace lent for the run (see netLender), or -1
+	// haves and missing are the protections the run has besides the
+	// namespaces' (Landlock) and those it lacks (see Result.Protections).
+	haves, missing []string
+}
+
+// release gives back what the run borrowed and closes c.done: c.cmd has
+// been waited for (or was never started).
+func (c *child) release() {
+	nets.give(c.netFD)
+	c.netFD = -1
+	close(c.done)
 }
 
 // startChild starts a sandbox child of exe (os.Executable when empty),
@@ -77,7 +75,7 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &child{dir: dir, removeDir: true, done: make(chan struct{})}
+	c := &child{dir: dir, removeDir: true, done: make(chan struct{}), netFD: -1}
 	var closers []*os.File // the child's ends, closed once it started
 	defer func() {
 		for _, f := range closers {
@@ -101,10 +99,25 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		closers = append(closers, w)
 		return w, nil
 	}
-	ctlR, err := pipe(&c.ctl, true)
-	if err != nil {
-		return nil, err
+	// The control channel is a socket pair: the document's folder
+	// travels on it as a descriptor (see sendSpec).
+	// Under ForkLock, as os.Pipe does where it cannot create the
+	// descriptors close-on-exec at once: a child started meanwhile by
+	// another goroutine must not inherit them (this child would then
+	// never see the end of its spec).
+	syscall.ForkLock.RLock()
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err == nil {
+		unix.CloseOnExec(pair[0])
+		unix.CloseOnExec(pair[1])
 	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: control socket: %w", err)
+	}
+	c.ctl = os.NewFile(uintptr(pair[0]), "control")
+	ctlR := os.NewFile(uintptr(pair[1]), "control")
+	closers = append(closers, ctlR)
 	statusW, err := pipe(&c.status, false)
 	if err != nil {
 		return nil, err
@@ -117,6 +130,12 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	if err != nil {
 		return nil, err
 	}
+	rootFD, err := openRoot()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	root := os.NewFile(uintptr(rootFD), "/")
+	closers = append(closers, root)
 	path := os.Getenv("PATH")
 	if path == "" {
 		path = defaultPath
@@ -134,20 +153,17 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		// payload runs; an exec'd binary gets the program's environment.
 		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
 		cmd.Stdout, cmd.Stderr = outW, errW
-		cmd.ExtraFiles = []*os.File{ctlR, statusW}
+		cmd.ExtraFiles = []*os.File{ctlR, statusW, root}
 		cmd.WaitDelay = WaitDelay
-		attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: iso.flags}
-		if iso.user {
-			attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
-			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
-			attr.GidMappingsEnableSetgroups = false
-		}
-		cmd.SysProcAttr = attr
-		startErr = startOwned(cmd, c.done)
+		tmpl := c.prepare(cmd, iso)
+		startErr = startOwned(cmd, c, tmpl)
 		if startErr == nil {
 			c.cmd, c.isolation = cmd, iso.name
 			break
 		}
+		nets.give(c.netFD)
+		c.netFD = -1
+		c.missing = nil
 		if !refused(startErr) {
 			break
 		}
@@ -185,24 +201,42 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	return c, nil
 }
 
-// startOwned starts cmd from a goroutine that stays locked to its OS
-// thread until cmd has been waited for, and then closes done. Pdeathsig
-// follows the thread that started a process, not the workbook, and the
-// runtime ends the threads that runDirect locks (it never unlocks them):
-// a thread that ends must not have started a process still running, or
-// the process would be killed with it.
-func startOwned(cmd *exec.Cmd, done chan<- struct{}) error {
+// startOwned starts cmd, the child c will own, from a goroutine that
+// stays locked to its OS thread until cmd has been waited for, and then
+// calls c.release. Pdeathsig follows the thread that started a process,
+// not the workbook, and the runtime ends the threads that runDirect locks
+// (it never unlocks them): a thread that ends must not have started a
+// process still running, or the process would be killed with it. With
+// c.netFD set, the thread first enters that network namespace, which the
+// child inherits; the thread is then never unlocked and ends with the
+// goroutine. So it is with tmpl, a mount namespace for the thread to
+// enter (the template), which a child started with CLONE_NEWNS copies.
+func startOwned(cmd *exec.Cmd, c *child, tmpl int) error {
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
+		if tmpl >= 0 {
+			if err := enterTemplate(tmpl); err != nil {
+				started <- err
+				return
+			}
+		}
+		if c.netFD >= 0 {
+			if err := enterNet(c.netFD); err != nil {
+				started <- err
+				return
+			}
+		}
+		if tmpl < 0 && c.netFD < 0 {
+			defer runtime.UnlockOSThread()
+		}
 		if err := cmd.Start(); err != nil {
 			started <- err
 			return
 		}
 		started <- nil
 		cmd.Wait()
-		close(done)
+		c.release()
 	}()
 	return <-started
 }
@@ -366,13 +400,16 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		Payload: spec.Payload, Request: spec.Request,
 		Stdin: spec.Stdin, HasStdin: spec.Stdin != nil,
 		Env: c.env(spec.Env), Limits: s.limits, NprocBase: nprocBase(),
+		DocDir: spec.DocDir, Strict: spec.Strict,
 	}
+	defaults := DefaultHidden()
+	wire.Hide, wire.Defaults = append(defaults, spec.Hide...), len(defaults)
 	data, err := json.Marshal(wire)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: encoding spec: %w", err)
 	}
 	return c.supervise(ctx, spec, s, func() error {
-		_, werr := c.ctl.Write(data)
+		werr := c.sendSpec(data, spec.DocDir)
 		c.ctl.Close()
 		// EOF on the status pipe: the program was exec'd or the payload runs.
 		unwatch := context.AfterFunc(ctx, func() { c.status.SetReadDeadline(time.Now()) })
@@ -381,14 +418,40 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		if serr != nil && ctx.Err() != nil {
 			return fmt.Errorf("sandbox: run cancelled: %w", ctx.Err())
 		}
-		if len(msg) > 0 {
-			return fmt.Errorf("sandbox: child: %s", strings.TrimPrefix(strings.TrimSpace(string(msg)), "error "))
+		for _, line := range strings.Split(strings.TrimSpace(string(msg)), "\n") {
+			switch kind, rest, _ := strings.Cut(line, " "); kind {
+			case "":
+			case "have":
+				c.haves = append(c.haves, rest)
+			case "lack":
+				c.missing = append(c.missing, rest)
+			default:
+				return fmt.Errorf("sandbox: child: %s", strings.TrimPrefix(line, "error "))
+			}
 		}
 		if werr != nil {
 			return fmt.Errorf("sandbox: sending spec: %w%s", werr, c.stderrHint())
 		}
 		return nil
 	})
+}
+
+// sendSpec writes the encoded spec on the control socket, after one byte
+// that carries, when docDir is set, a detached copy of the document's
+// folder (open_tree): made here, in the workbook's mount namespace where
+// the folder is visible, it is the lower layer of the run's overlay even
+// where the child hides the directory that holds it.
+func (c *child) sendSpec(data []byte, docDir string) error {
+	var rights []byte
+	if tree := copyTree(docDir); tree >= 0 {
+		defer unix.Close(tree)
+		rights = unix.UnixRights(tree)
+	}
+	if err := unix.Sendmsg(int(c.ctl.Fd()), []byte{0}, rights, nil, 0); err != nil {
+		return err
+	}
+	_, err := c.ctl.Write(data)
+	return err
 }
 
 // supervise runs start, which must leave the program running with its
@@ -420,7 +483,8 @@ func (c *child) supervise(ctx context.Context, spec Spec, s settings, start func
 		return nil, err
 	}
 
-	res := &Result{PrivateTmp: c.private, Isolation: c.isolation, Direct: c.direct}
+	res := &Result{PrivateTmp: c.private, Isolation: c.isolation, Direct: c.direct,
+		Protections: activeOf(c.private, c.missing, c.haves), Missing: c.missing}
 	timer := time.NewTimer(s.timeout - time.Since(begin))
 	defer timer.Stop()
 	var kill <-chan time.Time

@@ -157,6 +157,21 @@ type Spec struct {
 	// empty means os.Executable(). Ignored by Pool.Run (see PoolOptions).
 	Executable string
 
+	// Hide are directories hidden from the program (an empty read-only
+	// tmpfs over each), on top of DefaultHidden: grading adds the
+	// directories of the other students.
+	Hide []string
+	// DocDir, when set, is the folder of the program's document: the
+	// program runs in <run directory>/doc, an overlay whose lower layer is
+	// DocDir (read-only) and whose upper layer is in the run directory,
+	// so it reads the files beside its document as a reader running it
+	// from the document's folder would, and what it writes stays in the
+	// run.
+	DocDir string
+	// Strict makes a missing protection a hard failure (ErrNotStrict)
+	// instead of an entry in Result.Missing.
+	Strict bool
+
 	// viaChild makes a Spec.Path run go through a re-executed child even
 	// where it could be started directly (the tests cover both ways).
 	viaChild bool
@@ -180,7 +195,15 @@ type Result struct {
 	// Direct says the binary (Spec.Path) was started by the workbook's
 	// own process, not exec'd by a re-executed child (see runDirect).
 	Direct bool
+	// Protections are the protections the run had, Missing the ones it
+	// lacked, each with why ("no network (operation not permitted)").
+	Protections []string
+	Missing     []string
 }
+
+// errNoDirect says a binary cannot be started directly here (see
+// runDirect): the run goes through a re-executed child instead.
+var errNoDirect = errors.New("sandbox: direct start refused")
 
 // Run runs spec in a freshly started child (a binary directly, where the
 // kernel allows it: see "Direct start" above) and waits for its verdict.

@@ -1,3 +1,5 @@
+//go:build linux
+
 package sandbox
 
 import (
@@ -19,57 +21,6 @@ import (
 
 	"github.com/ppworkbook/workbook/internal/proctest"
 )
-
-// testPayloads are the in-process payloads of the test binary acting as a
-// sandbox child.
-var testPayloads = map[string]Payload{
-	"echo": {
-		Warm: func() any { return "warm" },
-		Run: func(warm any, req []byte) int {
-			fmt.Printf("%s %s %s\n", warm, req, os.Getenv("EXTRA"))
-			return 4
-		},
-	},
-	"files": {
-		Run: func(_ any, _ []byte) int {
-			for range 1000 {
-				f, err := os.Open(os.DevNull)
-				if err != nil {
-					fmt.Fprintln(os.Stderr, err)
-					return 1
-				}
-				defer f.Close()
-			}
-			return 0
-		},
-	},
-	"procs": {
-		Run: func(_ any, _ []byte) int {
-			fmt.Println(runtime.GOMAXPROCS(0))
-			return 0
-		},
-	},
-	"alloc": {
-		Run: func(_ any, _ []byte) int {
-			var keep [][]byte
-			for range 64 {
-				b := make([]byte, 64<<20)
-				for i := 0; i < len(b); i += 4096 {
-					b[i] = 1
-				}
-				keep = append(keep, b)
-			}
-			fmt.Println(len(keep))
-			return 0
-		},
-	},
-}
-
-func TestMain(m *testing.M) { MainForTest(m, testPayloads) }
-
-func sh(script string) Spec {
-	return Spec{Path: "/bin/sh", Args: []string{"-c", script}, Timeout: 5 * time.Second}
-}
 
 func TestRun(t *testing.T) {
 	t.Setenv("LEAKME", "1")

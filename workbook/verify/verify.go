@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -110,6 +111,9 @@ type Options struct {
 	// History, when not nil, orders the runs (longest expected first, see
 	// Order) and records the duration of every run. The caller saves it.
 	History *History
+	// OnDisk says the documents were read from disk: each program sees
+	// its document's folder, read-only (engine.Request.Dir).
+	OnDisk bool
 }
 
 // JobsPerCPU is how many programs run at once per CPU by default. Most
@@ -123,6 +127,18 @@ const JobsPerCPU = 4
 
 // DefaultJobs is the default of -j: JobsPerCPU times runtime.NumCPU().
 func DefaultJobs() int { return JobsPerCPU * runtime.NumCPU() }
+
+// docDir is the folder of the document file, for a document on disk.
+func docDir(file string, onDisk bool) string {
+	if !onDisk {
+		return ""
+	}
+	dir, err := filepath.Abs(filepath.Dir(file))
+	if err != nil {
+		return ""
+	}
+	return dir
+}
 
 // Selection chooses programs.
 type Selection struct {
@@ -318,6 +334,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		}
 		req := engine.NewRequest(p, set)
 		req.Seen = check.Seen(p)
+		req.Dir = docDir(p.File, opts.OnDisk)
 		v, err := r.Run(ctx, req)
 		if err == nil && v == nil {
 			err = errors.New("the engine returned no verdict")
