@@ -103,7 +103,11 @@ func VerifyMarkdown(t *testing.T, fsys fs.FS, opts ...Option) {
 			t.Fatal("workbook.VerifyMarkdown: the sandbox runs programs in a child of the test binary, " +
 				"so this package needs: func TestMain(m *testing.M) { workbook.Main(m) }")
 		}
-		r, err := engine.New(engine.Options{Warm: c.jobs})
+		cacheMax, err := engine.ParseCacheMax(os.Getenv(engine.CacheMaxEnv))
+		if err != nil {
+			t.Fatalf("workbook.VerifyMarkdown: $%s: %v", engine.CacheMaxEnv, err)
+		}
+		r, err := engine.New(engine.Options{Warm: c.jobs, CacheMax: cacheMax})
 		if err != nil {
 			t.Fatalf("workbook.VerifyMarkdown: %v", err)
 		}

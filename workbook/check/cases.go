@@ -216,7 +216,23 @@ func CheckRuns(ctx context.Context, p *lessons.Program, run RunFunc, opts Option
 		res.Engine = out[0].Result.Engine
 		res.Message += " (" + engineName(out[0].Verdict) + ")"
 	}
+	for _, cr := range out { // the first case to say so
+		if res.YaegiDisagreed == "" && cr.Result.YaegiDisagreed != "" {
+			res.YaegiDisagreed = caseName(cr) + cr.Result.YaegiDisagreed
+		}
+		if res.OutputCut == "" && cr.Result.OutputCut != "" {
+			res.OutputCut = caseName(cr) + cr.Result.OutputCut
+		}
+	}
 	return res, out, nil
+}
+
+// caseName names the case of a run for a note ("case \"x\": "), or "".
+func caseName(cr CaseResult) string {
+	if cr.Run.Case == nil {
+		return ""
+	}
+	return fmt.Sprintf("case %q: ", cr.Run.Case.Name)
 }
 
 // countRuns says how many runs and cases passed: "all 4 cases", "the run

@@ -69,6 +69,13 @@ type Result struct {
 	// Engine is the engine whose run gave this result: under
 	// engine="both", the second one when it is the run that failed.
 	Engine string
+	// YaegiDisagreed says how yaegi's run differed from the compiled one
+	// whose verdict stands (engine auto), or how yaegi's run failed or
+	// differed (engine both); "" when it did not. The reason says it too.
+	YaegiDisagreed string
+	// OutputCut says which output was cut at the cap ("stdout cut at
+	// 1 MiB"), pass or fail; "" when none was. The reason says it too.
+	OutputCut string
 }
 
 // Reason is the message as the reporters print it: "file.md:line: message".
@@ -98,25 +105,32 @@ func Check(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	if v == nil {
 		return Result{Failure: FailEngine, Pos: programPos(p), Message: fmt.Sprintf("%q: the engine returned no verdict", p.Name)}
 	}
+	return annotate(both(p, v, opts), v)
+}
+
+// both is Check without the notes: under engine="both" (v.Other set), the
+// second verdict must pass too, and agree.
+func both(p *lessons.Program, v *engine.Verdict, opts Options) Result {
 	pal := term.NewPalette(opts.Colour)
 	r := checkOne(p, v, pal, opts)
 	r.Engine = v.Engine
 	if !r.Pass || v.Other == nil {
 		return r
 	}
-	// engine="both": the second verdict must pass too, and agree.
 	r2 := checkOne(p, v.Other, pal, opts)
 	if !r2.Pass {
 		r2.Engine = v.Other.Engine
+		r2.YaegiDisagreed = "yaegi's run fails, the compiled one passes: " + r2.Message
 		return r2
 	}
 	if d := disagreement(p, v, v.Other); d != "" {
 		return Result{
-			Failure: FailOutput,
-			Pos:     programPos(p),
-			Message: fmt.Sprintf("%q behaves differently with yaegi and compiled: %s", p.Name, d),
-			Detail:  bothOutputs(v, pal),
-			Engine:  v.Engine,
+			Failure:        FailOutput,
+			Pos:            programPos(p),
+			Message:        fmt.Sprintf("%q behaves differently with yaegi and compiled: %s", p.Name, d),
+			Detail:         bothOutputs(v, pal),
+			Engine:         v.Engine,
+			YaegiDisagreed: d,
 		}
 	}
 	return r
@@ -318,9 +332,6 @@ func checkOne(p *lessons.Program, v *engine.Verdict, pal term.Palette, opts Opti
 		}
 		if m.Why != "" {
 			msg += ": " + m.Why
-		}
-		if s.trunc {
-			msg += "; the output was truncated"
 		}
 		r := fail(FailOutput, here, "%s", msg)
 		r.Detail = Diff(normalize(s.expect, s.expect.Text, p), normalize(s.expect, string(s.got), p), pal)

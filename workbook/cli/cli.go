@@ -66,6 +66,8 @@ func run(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, s
 		switch name {
 		case "verify":
 			return verifyCmd(ctx, g, rest, env, stdout, stderr)
+		case "cache":
+			return cacheCmd(rest, env, stdout, stderr)
 		case "help":
 			return helpCmd(ctx, rest, sys)
 		case "version":
@@ -83,6 +85,9 @@ func helpCmd(ctx context.Context, args []string, sys learn.System) int {
 		switch args[0] {
 		case "verify":
 			fmt.Fprint(sys.Stdout, verifyUsage)
+			return 0
+		case "cache":
+			fmt.Fprint(sys.Stdout, cacheUsage)
 			return 0
 		case "version", "help":
 		default:
@@ -113,6 +118,7 @@ Checking documents and the workbook itself:
 
   workbook verify [flags] [PATH...]  run every Go program of Markdown documents and check its output
                                      (the built-in lessons without PATH; "workbook help verify")
+  workbook cache [clean]             where compiled programs are cached and their size; clean empties it
   workbook help [COMMAND]            this help, or a command's flags
   workbook version                   print the version
 `

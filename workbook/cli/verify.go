@@ -207,7 +207,12 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 	if !ok {
 		return 2
 	}
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count), Sandbox: box})
+	cacheMax, err := engine.ParseCacheMax(env.Getenv(engine.CacheMaxEnv))
+	if err != nil {
+		fmt.Fprintf(stderr, "workbook verify: $%s: %v\n", engine.CacheMaxEnv, err)
+		return 2
+	}
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count), Sandbox: box, CacheMax: cacheMax})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2

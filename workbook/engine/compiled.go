@@ -47,7 +47,10 @@ type buildCall struct {
 	bin   string
 	diags []Diagnostic
 	err   error
-	retry bool // a batch could not build it: build it on its own
+	// cancelled: the build stopped because its request's context ended,
+	// which says nothing about the program; waiters build it themselves.
+	cancelled bool
+	retry     bool // a batch could not build it: build it on its own
 }
 
 // newCompiledEngine returns a compiled engine configured by opts.
@@ -61,7 +64,7 @@ func newCompiledEngine(opts Options) (*compiledEngine, error) {
 		dir = d
 	}
 	return &compiledEngine{
-		cache:     binCache{dir: dir},
+		cache:     binCache{dir: dir, max: cacheMax(opts.CacheMax)},
 		tc:        findToolchain(),
 		xsys:      xsysVersion(),
 		limits:    opts.Limits,
@@ -79,17 +82,24 @@ func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin str
 		return bin, nil, nil
 	}
 	c.mu.Lock()
-	if call, ok := c.inflight[key]; ok {
+	for {
+		call, ok := c.inflight[key]
+		if !ok {
+			break
+		}
 		c.mu.Unlock()
 		select {
 		case <-call.done:
-			if call.retry {
-				return c.build(ctx, p)
-			}
-			return call.bin, call.diags, call.err
 		case <-ctx.Done():
 			return "", nil, fmt.Errorf("compiled engine: build: %w", ctx.Err())
 		}
+		if !call.cancelled && !call.retry {
+			return call.bin, call.diags, call.err
+		}
+		// The build we waited for was cancelled by its own request (a
+		// speculative run that was not needed), or a batch could not
+		// build it: build it for this one.
+		c.mu.Lock()
 	}
 	if bin, ok := c.cache.lookup(key); ok { // built while we looked
 		c.mu.Unlock()
@@ -103,6 +113,7 @@ func (c *compiledEngine) build(ctx context.Context, p *lessons.Program) (bin str
 	c.mu.Unlock()
 	defer func() {
 		call.bin, call.diags, call.err = bin, diags, err
+		call.cancelled = err != nil && ctx.Err() != nil
 		c.mu.Lock()
 		delete(c.inflight, key)
 		c.mu.Unlock()
@@ -162,6 +173,14 @@ func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key s
 		return "", nil, err
 	}
 	return bin, nil, nil
+}
+
+// cacheMax is the cache cap for Options.CacheMax (see there).
+func cacheMax(n int64) int64 {
+	if n == 0 {
+		return DefaultCacheMax
+	}
+	return n
 }
 
 // buildEnv is the environment of go build: the workbook's, with the
@@ -230,16 +249,33 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 	if p == nil {
 		return nil, errors.New("compiled engine: no program")
 	}
-	bin, diags, err := c.build(ctx, p)
-	if err != nil {
-		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
+	var bin string
+	var diags []Diagnostic
+	var err error
+	release := func() {}
+	for range 3 {
+		bin, diags, err = c.build(ctx, p)
+		if err != nil {
+			return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
+		}
+		if bin == "" {
+			return &Verdict{Engine: Compiled, End: BuildFailed, Diagnostics: diags, Message: "the program does not compile"}, nil
+		}
+		if req.CompileOnly {
+			return &Verdict{Engine: Compiled, End: Built}, nil
+		}
+		// Hold the binary for the run, so that no eviction removes it;
+		// an entry evicted since the build is built again.
+		var ok bool
+		if release, ok = c.cache.lease(filepath.Base(bin)); ok {
+			break
+		}
+		release = nil
 	}
-	if bin == "" {
-		return &Verdict{Engine: Compiled, End: BuildFailed, Diagnostics: diags, Message: "the program does not compile"}, nil
+	if release == nil {
+		return &Verdict{Engine: Compiled, End: EngineError, Message: "compiled engine: the cached binary was removed three times before it could run (is the cache cap too small?)"}, nil
 	}
-	if req.CompileOnly {
-		return &Verdict{Engine: Compiled, End: Built}, nil
-	}
+	defer release()
 	spec := sandbox.Spec{
 		Path:      bin,
 		Timeout:   req.Timeout,
@@ -268,6 +304,7 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
 	}
 	v := verdictFrom(res, p, Compiled)
+	markCap(v, c.maxOutput)
 	if err != nil {
 		v.Message = err.Error()
 	}

@@ -37,6 +37,12 @@ type Request struct {
 	// Seen, when not nil, is called with all the stdout so far each time
 	// more arrives; returning true stops the program (Verdict.Stopped).
 	Seen func(stdout []byte) bool
+	// Accept, when not nil, says whether a verdict meets the program's
+	// expectations (check.Accept builds it from the document). Under Auto,
+	// a yaegi verdict it rejects is never final: the compiled engine
+	// decides (see Run). Nil accepts a run that exited 0, was stopped by
+	// Seen, or built (CompileOnly).
+	Accept func(*Verdict) bool
 	// Dir, when set, is the folder of the program's document on disk: the
 	// program runs in a copy of it and reads the files beside its
 	// document, read-only (sandbox.Spec.DocDir).
@@ -86,11 +92,24 @@ type Verdict struct {
 	// says the two disagreed and why.
 	Other  *Verdict
 	Differ string
+	// YaegiDisagreed is, under Auto, set when yaegi's run was set aside
+	// (it failed Accept, panicked or failed on its own) and the compiled
+	// verdict that replaced it differs: how they disagree. Empty when
+	// yaegi's verdict stands or both engines failed alike.
+	YaegiDisagreed string
+	// OutputCap is the per-stream output cap in force (bytes), set when
+	// StdoutTruncated or StderrTruncated: the reports say where output
+	// was cut.
+	OutputCap int64
 }
 
 // Options configure a Runner.
 type Options struct {
-	CacheDir  string         // compiled-binary cache; default under os.UserCacheDir
+	CacheDir string // compiled-binary cache; default DefaultCacheDir()
+	// CacheMax caps the binary cache, in bytes (least recently used
+	// entries go first): 0 means DefaultCacheMax, negative no cap.
+	// ParseCacheMax reads $WORKBOOK_CACHE_MAX for it.
+	CacheMax  int64
 	Limits    sandbox.Limits // zero fields take the documented defaults
 	MaxOutput int64
 	// Warm is how many interpreter children to keep pre-started (0: none).
@@ -231,12 +250,13 @@ type run struct {
 // Engines: Yaegi interprets (after the rewrites of the gap analysis, which
 // keep the meaning); Compiled builds and runs; Auto (the default) runs
 // yaegi unless the gap analysis routes the program to the compiled engine
-// (CompileOnly requests always build with the Go compiler),
-// and falls back on the compiled engine when yaegi cannot compile the
-// program, fails on its own, or the program panics (panic messages and
-// traces are the compiled program's), saying why in Verdict.Fallback; Both
-// runs both and returns the compiled verdict with Other set to yaegi's and
-// Differ saying how they disagree.
+// (CompileOnly requests always build with the Go compiler), and keeps
+// yaegi's verdict only when it passes req.Accept: any other yaegi verdict
+// (wrong output, exit status, timeout, a panic, a build or engine
+// failure) is decided by the compiled engine, saying why in
+// Verdict.Fallback and how yaegi differed in Verdict.YaegiDisagreed (see
+// auto.go); Both runs both and returns the compiled verdict with Other set
+// to yaegi's and Differ saying how they disagree.
 func (r *Runner) Run(ctx context.Context, req Request) (*Verdict, error) {
 	if req.Program == nil {
 		return nil, errors.New("engine: no program")
@@ -269,7 +289,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Verdict, error) {
 	return x.auto(ctx, req)
 }
 
-// auto is the Auto engine (see Run).
+// auto is the Auto engine (see Run and auto.go).
 func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
 	if req.CompileOnly {
 		// yaegi compiles what go build rejects (see the compiler-checks
@@ -280,27 +300,7 @@ func (x *run) auto(ctx context.Context, req Request) (*Verdict, error) {
 	if a.route != "" {
 		return x.fallback(ctx, req, a.route)
 	}
-	v := x.yaegi(ctx, req, a)
-	why := fallbackReason(v)
-	if why == "" {
-		return v, nil
-	}
-	if len(v.Stdout) > 0 || len(v.Stderr) > 0 {
-		// What yaegi printed was streamed already: do not show it twice.
-		req.Stdout, req.Stderr = nil, nil
-	}
-	if ctx.Err() != nil {
-		return v, nil
-	}
-	c, err := x.fallback(ctx, req, why)
-	if err != nil {
-		return nil, err
-	}
-	if c.End == BuildFailed && v.End == BuildFailed {
-		// A genuine compile error: the compiler's diagnostics stand.
-		c.Fallback = ""
-	}
-	return c, nil
+	return x.decide(ctx, req, a)
 }
 
 // fallbackReason says why auto should not keep yaegi's verdict v (and run

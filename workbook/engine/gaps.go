@@ -70,6 +70,7 @@ var gapRules = []gapRule{
 	{"generic-code", "generic code beyond simple type parameters (several type parameters, inference from function arguments) fails inside yaegi", routeGenericCode},
 	{"imports", "embed, unsafe, iter, runtime/cgo and packages without a symbol table are not available", routeImports},
 	{"caller", "runtime.Caller and log's Lshortfile/Llongfile report yaegi's own files", routeCaller},
+	{"recovered-runtime-error", "a recovered runtime error (index out of range, nil map, division by zero) has yaegi's message, not Go's", routeRecoveredRuntime},
 }
 
 // scan is one program being analysed.
@@ -361,28 +362,31 @@ func rewriteLoopVars(s *scan) string {
 		threeClause := false
 		switch l := node.(type) {
 		case *ast.RangeStmt:
-			if l.Tok != token.DEFINE {
-				return true
-			}
-			for _, e := range []ast.Expr{l.Key, l.Value} {
-				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-					vars = append(vars, id)
+			if l.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{l.Key, l.Value} {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						vars = append(vars, id)
+					}
 				}
 			}
 			body = l.Body
 		case *ast.ForStmt:
-			init, ok := l.Init.(*ast.AssignStmt)
-			if !ok || init.Tok != token.DEFINE {
-				return true
-			}
-			for _, e := range init.Lhs {
-				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-					vars = append(vars, id)
+			// Loops without loop variables (for cond {}, for {}) still
+			// have per-iteration variables declared in their bodies.
+			if init, ok := l.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE {
+				for _, e := range init.Lhs {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						vars = append(vars, id)
+					}
 				}
 			}
 			body, threeClause = l.Body, true
 		default:
 			return true
+		}
+		if how := lateClosure(body, vars); how != "" {
+			why = how
+			return false
 		}
 		var copies []string
 		for _, v := range vars {
@@ -404,6 +408,190 @@ func rewriteLoopVars(s *scan) string {
 		return true
 	})
 	return why
+}
+
+// lateClosure returns why a function literal in a loop body (with loop
+// variables vars) cannot run under yaegi, or "": one that captures a
+// per-iteration variable (a loop variable or a variable declared in the
+// body) and that yaegi creates late or wraps for a library function.
+// Measured on yaegi v0.16.1: such a literal sees the variable of the last
+// iteration even after a per-iteration copy when it is deferred (yaegi
+// evaluates a deferred call when it runs), or handed to a library
+// function or method (wg.Go(func() {...}), time.AfterFunc(d, func()
+// {...}), a field of a library struct). Called at once, started with go,
+// stored in a variable, slice, map, channel or struct of the program, or
+// passed to a function of the program, it keeps its iteration's value.
+func lateClosure(body *ast.BlockStmt, vars []*ast.Ident) string {
+	perIter := map[*ast.Object]bool{}
+	for _, v := range vars {
+		if v.Obj != nil {
+			perIter[v.Obj] = true
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its variables are per call
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Obj != nil {
+						perIter[id.Obj] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				if id.Obj != nil {
+					perIter[id.Obj] = true
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok && id.Obj != nil {
+						perIter[id.Obj] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	if len(perIter) == 0 {
+		return ""
+	}
+	why := ""
+	var stack []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		if why != "" {
+			return false
+		}
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		lit, ok := n.(*ast.FuncLit)
+		if !ok {
+			stack = append(stack, n)
+			return true
+		}
+		name := capturedVar(lit, perIter)
+		if name == "" {
+			return false
+		}
+		if how := lateUse(lit, stack); how != "" {
+			why = "a function literal capturing the per-iteration variable " + name + " is " + how +
+				", where yaegi gives it the variable of the last iteration"
+		}
+		return false
+	})
+	return why
+}
+
+// capturedVar returns the name of a variable of perIter used inside lit, or "".
+func capturedVar(lit *ast.FuncLit, perIter map[*ast.Object]bool) string {
+	name := ""
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Obj != nil && perIter[id.Obj] {
+			name = id.Name
+		}
+		return name == ""
+	})
+	return name
+}
+
+// lateUse says how the function literal lit, whose ancestors are stack
+// (innermost last), is used in a way yaegi gets wrong for captured
+// per-iteration variables (see lateClosure), or "" for the safe uses.
+func lateUse(lit *ast.FuncLit, stack []ast.Node) string {
+	var child ast.Node = lit
+	i := len(stack) - 1
+	for i >= 0 {
+		if _, ok := stack[i].(*ast.ParenExpr); !ok {
+			break
+		}
+		child = stack[i]
+		i--
+	}
+	if i < 0 {
+		return ""
+	}
+	grand := func() ast.Node {
+		if i > 0 {
+			return stack[i-1]
+		}
+		return nil
+	}
+	switch parent := stack[i].(type) {
+	case *ast.CallExpr:
+		if parent.Fun == child {
+			if _, ok := grand().(*ast.DeferStmt); ok {
+				return "deferred"
+			}
+			return "" // called at once, or started with go
+		}
+		if _, ok := grand().(*ast.DeferStmt); ok {
+			return "an argument of a deferred call"
+		}
+		if id, ok := parent.Fun.(*ast.Ident); ok {
+			if builtin(id, "append") {
+				return ""
+			}
+			if id.Obj != nil && (id.Obj.Kind == ast.Fun || id.Obj.Kind == ast.Var) {
+				return "" // interpreted: a function of the program
+			}
+		}
+		return "passed to " + exprString(parent.Fun)
+	case *ast.AssignStmt:
+		for _, l := range parent.Lhs {
+			if sel, ok := l.(*ast.SelectorExpr); ok {
+				return "assigned to the field " + exprString(sel)
+			}
+		}
+		return ""
+	case *ast.ValueSpec, *ast.SendStmt, *ast.ReturnStmt:
+		return ""
+	case *ast.KeyValueExpr:
+		if i > 0 {
+			if cl, ok := stack[i-1].(*ast.CompositeLit); ok {
+				return libraryLiteral(cl)
+			}
+		}
+		return ""
+	case *ast.CompositeLit:
+		return libraryLiteral(parent)
+	}
+	return "used in an expression yaegi may wrap"
+}
+
+// libraryLiteral says when cl is a composite literal of a library type
+// (pkg.T{...}), whose function fields yaegi wraps.
+func libraryLiteral(cl *ast.CompositeLit) string {
+	t := cl.Type
+	if u, ok := t.(*ast.UnaryExpr); ok {
+		t = u.X
+	}
+	if sel, ok := t.(*ast.SelectorExpr); ok {
+		return "a field of a " + exprString(sel) + " literal"
+	}
+	return ""
+}
+
+// exprString prints a short expression (a callee) for a reason.
+func exprString(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		return exprString(e.X) + "." + e.Sel.Name
+	case *ast.CallExpr:
+		return exprString(e.Fun) + "(...)"
+	case *ast.IndexExpr:
+		return exprString(e.X) + "[...]"
+	case *ast.ParenExpr:
+		return exprString(e.X)
+	}
+	return "an expression"
 }
 
 // loopVarUse reports whether v (a loop variable) is captured in body (used
@@ -1174,4 +1362,34 @@ func routeMethodValue(s *scan) string {
 		return true
 	})
 	return why
+}
+
+// --- recovered runtime errors -----------------------------------------------
+
+// routeRecoveredRuntime routes a program that recovers a panic it can only
+// have got from the runtime: it calls recover() but never panic(), or it
+// names runtime.Error. yaegi's runtime errors read "reflect: slice index
+// out of range" where Go says "runtime error: index out of range [3] with
+// length 0". A program that recovers its own panic(...) stays on yaegi.
+func routeRecoveredRuntime(s *scan) string {
+	recovers, panics, runtimeError := false, false, false
+	ast.Inspect(s.file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok {
+				recovers = recovers || builtin(id, "recover")
+				panics = panics || builtin(id, "panic")
+			}
+		case *ast.SelectorExpr:
+			runtimeError = runtimeError || selector(n) == "runtime.Error"
+		}
+		return true
+	})
+	switch {
+	case recovers && runtimeError:
+		return "the program recovers a runtime.Error"
+	case recovers && !panics:
+		return "the program recovers a panic that only the runtime can raise"
+	}
+	return ""
 }

@@ -96,3 +96,15 @@ func parsePanic(stderr []byte, p *lessons.Program) (msg string, pos lessons.Pos,
 func sameFile(file, md string) bool {
 	return md != "" && (file == md || strings.HasSuffix(file, "/"+strings.TrimPrefix(md, "./")))
 }
+
+// markCap records in v the output cap in force (max, or the sandbox's
+// default) when some of v's output was cut at it.
+func markCap(v *Verdict, max int64) {
+	if !v.StdoutTruncated && !v.StderrTruncated {
+		return
+	}
+	if max <= 0 {
+		max = sandbox.DefaultMaxOutput
+	}
+	v.OutputCap = max
+}

@@ -65,7 +65,9 @@ func (x *run) yaegi(ctx context.Context, req Request, a analysis) *Verdict {
 		}
 		return &Verdict{Engine: Yaegi, End: EngineError, Message: msg}
 	}
-	return yaegiVerdict(res, p, req.CompileOnly)
+	v := yaegiVerdict(res, p, req.CompileOnly)
+	markCap(v, x.opts.MaxOutput)
+	return v
 }
 
 // yaegiVerdict reads the payload's report, if any, out of res and turns
@@ -82,7 +84,8 @@ func yaegiVerdict(res *sandbox.Result, p *lessons.Program, compileOnly bool) *Ve
 		}
 		return v
 	}
-	v := &Verdict{Engine: Yaegi, Stdout: res.Stdout, Stderr: stderr, Duration: res.Duration, ExitCode: res.ExitCode}
+	v := &Verdict{Engine: Yaegi, Stdout: res.Stdout, Stderr: stderr, Duration: res.Duration, ExitCode: res.ExitCode,
+		StdoutTruncated: res.StdoutTruncated, StderrTruncated: res.StderrTruncated}
 	switch kind {
 	case reportBuilt:
 		v.End = Built

@@ -27,9 +27,14 @@ type engineChecker struct {
 	colour bool
 }
 
-// newEngineChecker starts the engines; Close the checker when done.
-func newEngineChecker(colour bool) (*engineChecker, error) {
-	r, err := engine.New(engine.Options{})
+// newEngineChecker starts the engines, with the binary cache capped by
+// cacheMax (engine.ParseCacheMax); Close the checker when done.
+func newEngineChecker(colour bool, cacheMax string) (*engineChecker, error) {
+	max, err := engine.ParseCacheMax(cacheMax)
+	if err != nil {
+		return nil, fmt.Errorf("$%s: %w", engine.CacheMaxEnv, err)
+	}
+	r, err := engine.New(engine.Options{CacheMax: max})
 	if err != nil {
 		return nil, fmt.Errorf("starting the engines: %w", err)
 	}
@@ -48,6 +53,7 @@ func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, s lessons
 	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
 		req := engine.NewRequest(p, s)
 		req.Seen = check.Seen(p)
+		req.Accept = check.Accept(p)
 		req.Stdout, req.Stderr = sw, sw
 		v, err := c.runner.Run(ctx, req)
 		if err != nil {

@@ -89,6 +89,7 @@ func (a *app) printOutcome(o outcome) {
 	switch o.Status {
 	case statusPass:
 		a.out("%s %s  %s\n", p.Pass("✓ PASS"), o.Exercise.ID, p.Dim(rel(o.File)))
+		a.printNotes(o.Result)
 	case statusFail:
 		a.out("%s %s  %s\n", p.Fail("✗ FAIL"), o.Exercise.ID, p.Dim(rel(o.File)))
 		if o.Result.Reason() != "" {
@@ -379,6 +380,7 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 			fail++
 		case res.Pass:
 			a.out("%s %s\n", p.Pass("✓ PASS"), prog.Name)
+			a.printNotes(res)
 			pass++
 		default:
 			a.out("%s %s\n", p.Fail("✗ FAIL"), prog.Name)

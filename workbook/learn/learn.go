@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ppworkbook/workbook/content"
+	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/progress"
 	"github.com/ppworkbook/workbook/workbook/term"
 )
@@ -43,6 +44,7 @@ func Main(ctx context.Context, args []string, sys System) int {
 		WorkDir:     sys.Getenv("WORKBOOK_DIR"),
 		LessonsDir:  sys.Getenv("WORKBOOK_LESSONS"),
 		NoColor:     term.NoColor(sys.Getenv),
+		CacheMax:    sys.Getenv(engine.CacheMaxEnv),
 		Terminal:    sys.IsTerminal(sys.Stdout),
 		Interactive: sys.IsTerminal(sys.Stdin),
 		Width:       terminalWidth(sys.Stdout, sys.Getenv),
@@ -69,6 +71,7 @@ type environment struct {
 	WorkDir        string // $WORKBOOK_DIR
 	LessonsDir     string // $WORKBOOK_LESSONS
 	NoColor        bool   // the environment asks for no colour (term.NoColor)
+	CacheMax       string // $WORKBOOK_CACHE_MAX: the compiled-program cache's cap
 	Terminal       bool   // stdout is a terminal: colour by default
 	Interactive    bool   // stdin is a terminal: questions may be asked
 	Width          int    // columns for reading lessons
@@ -408,7 +411,7 @@ func (a *app) checker() (Checker, func(), error) {
 	if a.env.Checker != nil {
 		return a.env.Checker, func() {}, nil
 	}
-	c, err := newEngineChecker(a.colour)
+	c, err := newEngineChecker(a.colour, a.env.CacheMax)
 	if err != nil {
 		return nil, nil, err
 	}

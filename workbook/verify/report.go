@@ -48,6 +48,9 @@ func WriteLine(w io.Writer, r Result, pal term.Palette) {
 			note = ": " + r.Summary
 		}
 		fmt.Fprintf(w, "%s %s %s\n", pal.Green("PASS"), where, pal.Dim(fmt.Sprintf("(%s, %dms%s)", r.engineLabel(), ms(r.Duration), note)))
+		for _, n := range r.Notes() {
+			fmt.Fprint(w, indent("note: "+n))
+		}
 		return
 	}
 	fmt.Fprintf(w, "%s %s %s\n", pal.Red("FAIL"), where, pal.Dim(fmt.Sprintf("(%s, %dms)", r.engineLabel(), ms(r.Duration))))
@@ -139,6 +142,10 @@ type jsonProgram struct {
 	Detail     string `json:"detail,omitempty"`
 	Runs       int    `json:"runs,omitempty"`
 	FailedRuns int    `json:"failed_runs,omitempty"`
+	// YaegiDisagreed: how yaegi's run differed from the compiled one
+	// whose verdict stands; OutputCut: which output was cut at the cap.
+	YaegiDisagreed string `json:"yaegi_disagreed,omitempty"`
+	OutputCut      string `json:"output_cut,omitempty"`
 }
 
 // WriteJSON writes the results as one JSON object:
@@ -152,6 +159,7 @@ func WriteJSON(w io.Writer, results []Result) error {
 			File: p.File, Line: p.Line, Name: p.Name, Engine: r.Engine, Status: r.Status,
 			DurationMS: ms(r.Duration), Failure: string(r.Failure), Reason: r.Reason(), Detail: plain(r.Detail),
 			Runs: r.Runs, FailedRuns: r.FailedRuns,
+			YaegiDisagreed: r.YaegiDisagreed, OutputCut: r.OutputCut,
 		})
 	}
 	return writeJSON(w, rep)
@@ -233,6 +241,9 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
+	// SystemOut carries, for a passing program, what its verdict notes
+	// (output cut at the cap, yaegi disagreed).
+	SystemOut string        `xml:"system-out,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 }
 
@@ -270,6 +281,10 @@ func WriteJUnit(w io.Writer, results []Result) error {
 			c.Failure = &junitMessage{Message: r.Reason(), Type: string(r.Failure), Text: text}
 			s.Failures++
 			all.Failures++
+		case Pass:
+			if notes := r.Notes(); len(notes) > 0 {
+				c.SystemOut = strings.Join(notes, "\n")
+			}
 		case Skip:
 			c.Skipped = &junitMessage{Message: r.Reason()}
 			s.Skipped++
@@ -311,6 +326,9 @@ func WriteJUnit(w io.Writer, results []Result) error {
 // properties).
 func WriteAnnotations(w io.Writer, results []Result) {
 	for _, r := range results {
+		if r.Status == Pass {
+			writePassAnnotations(w, r)
+		}
 		if r.Status != Fail {
 			continue
 		}
@@ -336,4 +354,32 @@ func escapeData(s string) string {
 
 func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// writePassAnnotations writes, for a passing program, a warning when its
+// output was cut at the cap and a notice when yaegi disagreed with the
+// compiled engine whose verdict stands.
+func writePassAnnotations(w io.Writer, r Result) {
+	p := r.Item.Program
+	if r.OutputCut != "" {
+		title := fmt.Sprintf("%s passed, output cut", p.Name)
+		fmt.Fprintf(w, "::warning file=%s,line=%d,title=%s::%s\n", escapeProperty(p.File), p.Line, escapeProperty(title), escapeData(r.Reason()))
+	}
+	if r.YaegiDisagreed != "" {
+		title := fmt.Sprintf("%s passed, yaegi disagreed", p.Name)
+		fmt.Fprintf(w, "::notice file=%s,line=%d,title=%s::%s\n", escapeProperty(p.File), p.Line, escapeProperty(title), escapeData(r.Reason()))
+	}
+}
+
+// Notes are what a passing program's report line adds: the output cut at
+// the cap, and yaegi's disagreement with the compiled verdict.
+func (r Result) Notes() []string {
+	var notes []string
+	if r.OutputCut != "" {
+		notes = append(notes, r.OutputCut+" (the rest was discarded)")
+	}
+	if r.YaegiDisagreed != "" {
+		notes = append(notes, "yaegi disagreed ("+r.YaegiDisagreed+"), the compiled verdict stands")
+	}
+	return notes
 }

@@ -66,6 +66,10 @@ type Result struct {
 	// Runs is how many times the program ran (with Options.Count) and
 	// FailedRuns how many of those runs failed.
 	Runs, FailedRuns int
+	// YaegiDisagreed and OutputCut are check.Result's: how yaegi's run
+	// differed from the compiled one, and which output was cut at the cap.
+	YaegiDisagreed string
+	OutputCut      string
 	// Summary, for a pass, says what ran when it is more than the
 	// program ("3 tests passed").
 	Summary string
@@ -309,6 +313,10 @@ func merge(runs []Result) Result {
 	}
 	res.Duration = total / time.Duration(n)
 	res.Runs, res.FailedRuns = n, failed
+	for _, r := range runs {
+		res.YaegiDisagreed = cmp.Or(res.YaegiDisagreed, r.YaegiDisagreed)
+		res.OutputCut = cmp.Or(res.OutputCut, r.OutputCut)
+	}
 	return res
 }
 
@@ -334,6 +342,7 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 		}
 		req := engine.NewRequest(p, set)
 		req.Seen = check.Seen(p)
+		req.Accept = accept(p)
 		req.Dir = docDir(p.File, opts.OnDisk)
 		v, err := r.Run(ctx, req)
 		if err == nil && v == nil {
@@ -358,7 +367,8 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 				Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
 		}
 	}
-	res := Result{Item: it, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Summary: c.Summary}
+	res := Result{Item: it, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Summary: c.Summary,
+		YaegiDisagreed: c.YaegiDisagreed, OutputCut: c.OutputCut}
 	for _, cr := range runs {
 		if cr.Verdict != nil {
 			res.Duration += cr.Verdict.Duration
@@ -392,6 +402,12 @@ func printOnlyCheck(ctx context.Context, it Item, res Result, runs []check.CaseR
 	}
 	v := runs[0].Verdict
 	po, err := check.PrintOnly(p, v.Stdout, v.Stderr, v.ExitCode)
+	if err == nil {
+		// Like a starter, the print-only version must fail its check:
+		// under auto, the compiled engine decides the yaegi verdicts that
+		// would let it pass (see accept).
+		po.Role = lessons.RoleStarter
+	}
 	if err != nil {
 		res.Status, res.Failure, res.Pos, res.Message = Fail, check.FailEngine, programPos(p), err.Error()
 		return res
@@ -409,6 +425,18 @@ func printOnlyCheck(ctx context.Context, it Item, res Result, runs []check.CaseR
 		res.Message += "; a print-only version fails the check, as it should"
 	}
 	return res
+}
+
+// accept is the engine's Accept for p: the document's expectations, the
+// other way round for an exercise starter, which passes verify when it
+// fails its check (see finish), requires= included. So under auto the
+// compiled engine decides exactly the yaegi verdicts that would make
+// verify fail.
+func accept(p *lessons.Program) func(*engine.Verdict) bool {
+	if p.Role != lessons.RoleStarter || p.Mode == lessons.ModeSkip {
+		return check.Accept(p)
+	}
+	return func(v *engine.Verdict) bool { return v != nil && !check.Passes(p, v) }
 }
 
 // finish applies the exercise-starter rule: a starter, as shipped, must

@@ -13,7 +13,7 @@ func main() {
 		go func() { defer wg.Done(); fmt.Println(i, name) }()
 	}
 	for i := 0; i < 3; i++ {
-		defer func() { fmt.Println(i) }()
+		func() { fmt.Println(i) }()
 	}
 	for _, v := range []int{1, 2} {
 		p := &v
