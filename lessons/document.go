@@ -242,6 +242,7 @@ type Exercise struct {
 	Starter  *Program // what the learner starts from
 	Solution *Program // the reference solution (nil if none)
 	Hints    []string // from nudge to nearly the answer
+	Points   int      // what passing it is worth: points=N, 1 when absent
 }
 
 // Defaults are page-wide settings from front matter.

@@ -197,6 +197,9 @@ func Parse(file string, data []byte) (*Document, error) {
 	if err := b.finish(doc); err != nil {
 		return nil, err
 	}
+	if err := setPoints(doc); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
 

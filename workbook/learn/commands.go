@@ -432,6 +432,9 @@ func cmdInit(a *app, _ *cmdOpts, args []string) error {
 }
 
 func cmdCheck(a *app, o *cmdOpts, args []string) error {
+	if o.checkJSON {
+		return cmdCheckJSON(a, o, args)
+	}
 	s, err := a.loadProgress()
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ func TestRealEngineGrade(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := strings.ReplaceAll(string(src), `{exercise="count"}`, `{exercise="count" timeout="3s"}`)
+		s := strings.ReplaceAll(string(src), `{exercise="count" points=3}`, `{exercise="count" points=3 timeout="3s"}`)
 		if err := os.WriteFile(filepath.Join(lessonsDir, name), []byte(s), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -66,9 +66,9 @@ func TestRealEngineGrade(t *testing.T) {
 		t.Fatalf("grade: %d\n%s%s", code, out, errOut)
 	}
 	want := "student,01-hello/greet,02-counting/count,points,total\n" +
-		"alice,pass,pass,2,2\n" +
-		"bob,fail,fail,0,2\n" +
-		"carol,missing,missing,0,2\n"
+		"alice,pass,pass,4,4\n" +
+		"bob,fail,fail,0,4\n" +
+		"carol,missing,missing,0,4\n"
 	if out != want {
 		t.Errorf("grades:\n%s\nwant:\n%s", out, want)
 	}

@@ -14,9 +14,10 @@ import (
 	"text/tabwriter"
 )
 
-// gradeReport is the result of grading a class.
+// gradeReport is the result of grading a class (or one shard of it).
 type gradeReport struct {
-	Exercises []string        `json:"exercises"` // exercise ids, in order
+	Exercises []string        `json:"exercises"`       // exercise ids, in order
+	Shard     string          `json:"shard,omitempty"` // "K/N" when graded with --shard
 	Students  []studentReport `json:"students"`
 }
 
@@ -25,70 +26,69 @@ type studentReport struct {
 	Student string        `json:"student"`
 	Dir     string        `json:"dir"`
 	Points  int           `json:"points"`
-	Total   int           `json:"total"`
+	Total   int           `json:"total"` // the points of every exercise
 	Results []gradeResult `json:"results"`
 }
 
 // gradeResult is one exercise of one student.
 type gradeResult struct {
-	Exercise string `json:"exercise"`
-	Status   status `json:"status"` // pass, fail, missing or error
-	Points   int    `json:"points"`
-	Failure  string `json:"failure,omitempty"` // check.Failure for fail
-	Reason   string `json:"reason,omitempty"`
+	Exercise  string `json:"exercise"`
+	Status    status `json:"status"` // pass, fail, missing or error
+	Points    int    `json:"points"`
+	MaxPoints int    `json:"max_points"`        // what the exercise is worth
+	Failure   string `json:"failure,omitempty"` // check.Failure for fail
+	Reason    string `json:"reason,omitempty"`
 }
 
 // grade checks every exercise of every student with at most jobs checks at
 // once. A student's program can fail in any way: that is a grade, never an
 // error of grade itself.
 func grade(ctx context.Context, c Checker, cat *catalog, dirs []string, jobs int) gradeReport {
+	return gradeExercises(ctx, c, cat.Exercises(), dirs, jobs)
+}
+
+// gradeExercises is grade for the exercises exs only.
+func gradeExercises(ctx context.Context, c Checker, exs []*exercise, dirs []string, jobs int) gradeReport {
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
 	}
-	exs := cat.Exercises()
 	rep := gradeReport{Exercises: make([]string, 0, len(exs))}
+	total := 0
 	for _, e := range exs {
 		rep.Exercises = append(rep.Exercises, e.ID)
+		total += e.Ex.Points
 	}
 	rep.Students = make([]studentReport, len(dirs))
+	subs := make([]*submission, len(dirs))
+	defer func() {
+		for _, s := range subs {
+			s.Close()
+		}
+	}()
 	sem := make(chan struct{}, jobs)
 	var wg sync.WaitGroup
 	for si, dir := range dirs {
 		rep.Students[si] = studentReport{
 			Student: studentName(dir),
 			Dir:     dir,
-			Total:   len(exs),
+			Total:   total,
 			Results: make([]gradeResult, len(exs)),
 		}
-		wd := workDir{Dir: studentWorkDir(dir)}
+		sub := openSubmission(dir)
+		subs[si] = sub
 		for ei, e := range exs {
 			res := &rep.Students[si].Results[ei]
-			res.Exercise = e.ID
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if ctx.Err() != nil {
-					res.Status, res.Reason = statusError, ctx.Err().Error()
-					return
-				}
 				select {
 				case sem <- struct{}{}:
 				case <-ctx.Done():
-					res.Status, res.Reason = statusError, ctx.Err().Error()
+					*res = gradeResult{Exercise: e.ID, MaxPoints: e.Ex.Points, Status: statusError, Reason: ctx.Err().Error()}
 					return
 				}
 				defer func() { <-sem }()
-				o := checkFile(ctx, c, e, wd.File(e), nil)
-				res.Status = o.Status
-				switch o.Status {
-				case statusPass:
-					res.Points = 1
-				case statusFail:
-					res.Failure = string(o.Result.Failure)
-					res.Reason = o.Result.Reason()
-				case statusError:
-					res.Reason = o.Err.Error()
-				}
+				*res = gradeOne(ctx, c, sub, e)
 			}()
 		}
 	}
@@ -105,17 +105,9 @@ func grade(ctx context.Context, c Checker, cat *catalog, dirs []string, jobs int
 // directory itself, or its DefaultWorkDir folder when the student handed
 // in the folder holding their work dir (a repository, say).
 func studentWorkDir(dir string) string {
-	dir = filepath.Clean(dir)
-	inner := filepath.Join(dir, DefaultWorkDir)
-	if !exists(filepath.Join(dir, "go.mod")) && exists(filepath.Join(inner, "go.mod")) {
-		return inner
-	}
-	return dir
-}
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
+	s := openSubmission(dir)
+	defer s.Close()
+	return filepath.Join(s.dir, s.prefix)
 }
 
 // studentName names a student after their directory.
@@ -128,10 +120,17 @@ func studentName(dir string) string {
 }
 
 func cmdGrade(a *app, o *cmdOpts, args []string) error {
+	if o.grading.merge {
+		return cmdGradeMerge(a, o, args)
+	}
 	if len(args) == 0 {
 		return usageError("which student directories? (each laid out as `workbook init` makes it)")
 	}
-	for _, d := range args {
+	dirs, shard, err := shardStudents(args, o.grading.shard)
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
 		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
 			a.warn("%s is not a directory: every exercise counts as missing", d)
 		}
@@ -141,21 +140,34 @@ func cmdGrade(a *app, o *cmdOpts, args []string) error {
 		return err
 	}
 	defer release()
-	rep := grade(a.ctx, c, a.cat, args, o.jobs)
+	rep := grade(a.ctx, c, a.cat, dirs, o.jobs)
+	rep.Shard = shard
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
-	toStdout := o.jsonOut == "-" || o.csvOut == "-"
+	return a.writeGrades(o, rep)
+}
+
+// writeGrades prints the table (unless an export goes to standard output)
+// and writes the exports the flags ask for.
+func (a *app) writeGrades(o *cmdOpts, rep gradeReport) error {
+	toStdout := o.jsonOut == "-" || o.csvOut == "-" || o.grading.junitOut == "-"
 	if !toStdout {
-		printGrades(a.env.Stdout, rep, a.cat, a.p, o.verbose)
+		printGrades(a.env.Stdout, rep, a.p, o.verbose)
 	}
-	if o.jsonOut != "" {
-		if err := writeExport(a, o.jsonOut, func(w io.Writer) error { return writeGradesJSON(w, rep) }); err != nil {
-			return err
+	exports := []struct {
+		path  string
+		write func(io.Writer, gradeReport) error
+	}{
+		{o.jsonOut, writeGradesJSON},
+		{o.csvOut, writeGradesCSV},
+		{o.grading.junitOut, writeGradesJUnit},
+	}
+	for _, x := range exports {
+		if x.path == "" {
+			continue
 		}
-	}
-	if o.csvOut != "" {
-		if err := writeExport(a, o.csvOut, func(w io.Writer) error { return writeGradesCSV(w, rep) }); err != nil {
+		if err := writeExport(a, x.path, func(w io.Writer) error { return x.write(w, rep) }); err != nil {
 			return err
 		}
 	}
@@ -182,29 +194,29 @@ func writeExport(a *app, path string, write func(io.Writer) error) error {
 	return nil
 }
 
-// columnNames are the table's exercise headings: the bare names when they
-// are unique, else the ids.
-func columnNames(cat *catalog) []string {
-	exs := cat.Exercises()
+// columnNames are the table's exercise headings: the bare names (after the
+// lesson) when they are unique, else the ids.
+func columnNames(ids []string) []string {
+	bare := func(id string) string { return id[strings.LastIndexByte(id, '/')+1:] }
 	seen := map[string]int{}
-	for _, e := range exs {
-		seen[e.Ex.Name]++
+	for _, id := range ids {
+		seen[bare(id)]++
 	}
 	var out []string
-	for _, e := range exs {
-		if seen[e.Ex.Name] > 1 {
-			out = append(out, e.ID)
+	for _, id := range ids {
+		if seen[bare(id)] > 1 {
+			out = append(out, id)
 		} else {
-			out = append(out, e.Ex.Name)
+			out = append(out, bare(id))
 		}
 	}
 	return out
 }
 
 // printGrades prints the table: a row per student, a column per exercise.
-func printGrades(w io.Writer, rep gradeReport, cat *catalog, p palette, verbose bool) {
+func printGrades(w io.Writer, rep gradeReport, p palette, verbose bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "student\t%s\tpoints\n", strings.Join(columnNames(cat), "\t"))
+	fmt.Fprintf(tw, "student\t%s\tpoints\n", strings.Join(columnNames(rep.Exercises), "\t"))
 	for _, s := range rep.Students {
 		cells := []string{s.Student}
 		for _, r := range s.Results {
@@ -243,9 +255,11 @@ func statusMark(s status) string {
 	return "!"
 }
 
+// writeGradesJSON writes the report as indented JSON.
 func writeGradesJSON(w io.Writer, rep gradeReport) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(rep)
 }
 

@@ -31,7 +31,7 @@ func TestGrade(t *testing.T) {
 		points  int
 		status  []status
 	}{
-		{"alice", 2, []status{statusPass, statusPass}},
+		{"alice", 4, []status{statusPass, statusPass}},
 		{"bob", 0, []status{statusFail, statusError}},
 		{"carol", 0, []status{statusMissing, statusMissing}},
 		{"nobody", 0, []status{statusMissing, statusMissing}},
@@ -41,8 +41,8 @@ func TestGrade(t *testing.T) {
 	}
 	for i, tt := range tests {
 		s := rep.Students[i]
-		if s.Student != tt.student || s.Points != tt.points || s.Total != 2 {
-			t.Errorf("student %d: %s %d/%d, want %s %d/2", i, s.Student, s.Points, s.Total, tt.student, tt.points)
+		if s.Student != tt.student || s.Points != tt.points || s.Total != 4 {
+			t.Errorf("student %d: %s %d/%d, want %s %d/4", i, s.Student, s.Points, s.Total, tt.student, tt.points)
 		}
 		for j, st := range tt.status {
 			if s.Results[j].Status != st {
@@ -65,7 +65,7 @@ func TestGradeJSONToStdout(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("standard output is not only the JSON: %v\n%s", err, stdout)
 	}
-	if rep.Students[0].Points != 2 {
+	if rep.Students[0].Points != 4 {
 		t.Errorf("alice: %+v", rep.Students[0])
 	}
 }

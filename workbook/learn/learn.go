@@ -138,6 +138,9 @@ type cmdOpts struct {
 	all, yes, verbose bool
 	jsonOut, csvOut   string
 	jobs              int
+	grading           gradeOpts
+	checkJSON         bool
+	title             string
 }
 
 func commands() []command {
@@ -150,6 +153,7 @@ func commands() []command {
 		{name: "check", args: "[EXERCISE]", short: "check your program (default: the first exercise not done)", run: cmdCheck,
 			flags: func(fs *flag.FlagSet, o *cmdOpts) {
 				fs.BoolVar(&o.all, "all", false, "check every exercise")
+				fs.BoolVar(&o.checkJSON, "json", false, "print the results as JSON (for CI); progress is left unchanged")
 			}},
 		{name: "hint", args: "[EXERCISE]", short: "show the next hint", run: cmdHint,
 			flags: func(fs *flag.FlagSet, o *cmdOpts) {
@@ -168,7 +172,10 @@ func commands() []command {
 				fs.StringVar(&o.csvOut, "csv", "", "write the grades as CSV to `FILE` (- for standard output)")
 				fs.IntVar(&o.jobs, "jobs", 0, "how many programs to check at once (default: the number of CPUs)")
 				fs.BoolVar(&o.verbose, "v", false, "print the reason of every failure")
+				o.grading.register(fs)
 			}},
+		newCommand(),
+		classroomCommand(),
 	}
 }
 
