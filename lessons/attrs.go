@@ -115,5 +115,11 @@ func parseExit(v string) (int, error) {
 	return n, nil
 }
 
-// qualifiedName matches a requires entry such as exec.CommandContext.
-var qualifiedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\pL_][\pL\pN_]*\.[\pL_][\pL\pN_]*$`) })
+// requiredName matches one alternative of a requires entry:
+// exec.CommandContext, os/exec.Command, exec.Cmd.StdinPipe,
+// (*os/exec.Cmd).StdinPipe.
+var requiredName = sync.OnceValue(func() *regexp.Regexp {
+	const id = `[\pL_][\pL\pN_]*`
+	const pkg = `[\pL\pN_.\-]+(?:/[\pL\pN_.\-]+)*`
+	return regexp.MustCompile(`^(?:\(\*` + pkg + `\.` + id + `\)\.` + id + `|` + pkg + `\.` + id + `(?:\.` + id + `)?)$`)
+})

@@ -58,6 +58,8 @@ type exBuilder struct {
 	starter  *progBuilder
 	solution *progBuilder
 	hints    []string
+	harness  []*fence // harness=true blocks
+	cases    int      // case fences seen so far
 }
 
 // builder turns the scanned fences into programs and exercises.
@@ -107,6 +109,10 @@ func (b *builder) group() error {
 				b.exByName[f.exercise] = ex
 				b.exercises = append(b.exercises, ex)
 			}
+			if f.harness {
+				ex.harness = append(ex.harness, f)
+				continue
+			}
 			pp := &ex.starter
 			if f.solution {
 				pp = &ex.solution
@@ -135,6 +141,9 @@ func (b *builder) group() error {
 		b.byName[pb.name] = pb
 	}
 	for _, ex := range b.exercises {
+		if ex.starter == nil && ex.solution == nil {
+			return b.errorf(ex.harness[0].Line, "exercise %q has a harness but no starter", ex.name)
+		}
 		if ex.starter == nil {
 			return b.errorf(ex.solution.blocks[0].Line, "exercise %q has a solution but no starter", ex.name)
 		}
@@ -801,7 +810,7 @@ func (b *builder) attach() error {
 		case kindGo:
 			above = f
 			continue
-		case kindOutput, kindInput, kindHint:
+		case kindOutput, kindInput, kindHint, kindCase:
 		default:
 			continue
 		}
@@ -813,7 +822,7 @@ func (b *builder) attach() error {
 				continue // what go test printed, not the program's output
 			}
 		}
-		what := map[fenceKind]string{kindOutput: "output", kindInput: "input", kindHint: "hint"}[f.kind]
+		what := map[fenceKind]string{kindOutput: "output", kindInput: "input", kindHint: "hint", kindCase: "case"}[f.kind]
 		var pb *progBuilder
 		var ex *exBuilder
 		switch {
@@ -890,6 +899,10 @@ func (b *builder) attach() error {
 				return b.errorf(f.Line, "hint fence for program %q, which is not part of an exercise", pb.name)
 			}
 			ex.hints = append(ex.hints, strings.TrimRight(f.Code, "\n"))
+		case kindCase:
+			if err := b.attachCase(f, pb, ex); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -939,6 +952,9 @@ func (b *builder) finish(doc *Document) error {
 				}
 			}
 		}
+	}
+	if err := b.harnesses(); err != nil {
+		return err
 	}
 	for _, pb := range b.progs {
 		t := pb.target

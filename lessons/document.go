@@ -119,9 +119,17 @@ type Expect struct {
 	// in a fence after it, or prose saying it does not compile): the
 	// program passes when it fails that way, and fails when it does not.
 	Fails *ShownFailure
-	// Requires lists qualified names (like "exec.CommandContext") the
-	// program's syntax tree must use. Used by exercises.
+	// Requires lists what the program must use, each entry a list of
+	// alternatives separated by "|": package-level names
+	// ("exec.CommandContext", "os/exec.Command") and methods or fields of
+	// a type ("exec.Cmd.StdinPipe", "(*os/exec.Cmd).StdinPipe"), matched
+	// by meaning (see the lesson format). Used by exercises.
 	Requires []string
+	// Cases are the runs of an exercise's check with inputs of their own
+	// (see Case); Harness, when not nil, replaces the learner's main in
+	// those runs.
+	Cases   []*Case
+	Harness *Harness
 }
 
 // FailKind is the kind of failure a document shows.

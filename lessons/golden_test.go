@@ -162,6 +162,36 @@ func listing(doc *lessons.Document) string {
 		if len(e.Requires) > 0 {
 			fmt.Fprintf(&b, "  requires %s\n", strings.Join(e.Requires, " "))
 		}
+		for _, c := range e.Cases {
+			fmt.Fprintf(&b, "  case %q line %d args %q env %q exit %d own-main %v\n", c.Name, c.Line, c.Args, c.Env, c.Exit, c.OwnMain)
+			if c.Stdin != nil {
+				fmt.Fprintf(&b, "    stdin %q\n", *c.Stdin)
+			}
+			names := make([]string, 0, len(c.Files))
+			for n := range c.Files {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				fmt.Fprintf(&b, "    file %s %q\n", n, c.Files[n])
+			}
+			for _, o := range []struct {
+				name string
+				o    *lessons.Output
+			}{{"stdout", c.Stdout}, {"stderr", c.Stderr}} {
+				if o.o != nil {
+					fmt.Fprintf(&b, "    %s %s %q\n", o.name, o.o.Match, o.o.Text)
+				}
+			}
+		}
+		if h := e.Harness; h != nil {
+			fmt.Fprintf(&b, "  harness line %d:\n", h.Line)
+			for _, l := range strings.SplitAfter(h.Source, "\n") {
+				if l != "" {
+					fmt.Fprintf(&b, "    |%s", l)
+				}
+			}
+		}
 		b.WriteString("  source:\n")
 		for _, l := range strings.SplitAfter(p.Source, "\n") {
 			if l != "" {

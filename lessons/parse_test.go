@@ -159,6 +159,9 @@ func TestSourceMapLookup(t *testing.T) {
 // together: an *Error, or programs whose source map covers their source.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("# T\n\n```go\nfmt.Println(1)\n```\n\n```output\n1\n```\n"))
+	f.Add([]byte("# T\n\n```go {exercise=\"e\"}\nfunc f() int { return 1 }\nfunc main() {}\n```\n\n" +
+		"```case\nname = \"a\"\nargs = [\"x\"]\nenv = { K = \"v\" }\nfiles = { \"d/f\" = \"1\" }\nstdout = '1'\nexit = \"any\"\n```\n\n" +
+		"```go {exercise=\"e\" harness=true}\nfunc main() { fmt.Println(f()) }\n```\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := lessons.Parse("f.md", data)
 		if err != nil {
@@ -174,6 +177,11 @@ func FuzzParse(f *testing.F) {
 			}
 			if p.Name == "" || len(p.Blocks) == 0 {
 				t.Fatalf("program without name or blocks: %+v", p)
+			}
+			for _, c := range p.Expect.Cases {
+				if c.Name == "" || (c.Stdout == nil && c.Stderr == nil && c.Exit == 0 && c.Line == 0) {
+					t.Fatalf("program %s: a case without a name or a line: %+v", p.Name, c)
+				}
 			}
 		}
 	})

@@ -24,6 +24,7 @@ const (
 	kindOutput                  // expected output of a program
 	kindInput                   // standard input of a program
 	kindHint                    // a hint of an exercise
+	kindCase                    // a case of an exercise's check
 )
 
 // fence is one fenced block with what its attributes mean.
@@ -35,6 +36,7 @@ type fence struct {
 	program   string // program= attribute
 	exercise  string // exercise= attribute
 	solution  bool   // solution=true
+	harness   bool   // harness=true
 	match     Match  // match= on output fences; "" when absent
 	unordered bool   // match="unordered wildcard|regexp"
 	requires  []string
@@ -289,6 +291,8 @@ func (f *fence) classify(scalar map[string]bool) error {
 			f.kind = kindInput
 		case "hint":
 			f.kind = kindHint
+		case "case":
+			f.kind = kindCase
 		case "bash", "sh", "shell", "console", "zsh":
 			f.kind = kindShell
 		}
@@ -336,10 +340,15 @@ func (f *fence) classifyGo() error {
 		}
 		f.solution = b
 	}
+	if err := f.classifyHarness(); err != nil {
+		return err
+	}
 	if v, ok := a["requires"]; ok {
 		for _, r := range strings.Fields(v) {
-			if !qualifiedName().MatchString(r) {
-				return fmt.Errorf("bad value for requires: %q is not a qualified name such as exec.Command", r)
+			for _, alt := range strings.Split(r, "|") {
+				if !requiredName().MatchString(alt) {
+					return fmt.Errorf("bad value for requires: %q is not a qualified name such as exec.Command, exec.Cmd.StdinPipe or (*os/exec.Cmd).StdinPipe", alt)
+				}
 			}
 			f.requires = append(f.requires, r)
 		}
@@ -385,7 +394,7 @@ func (f *fence) classifyGo() error {
 // isKnownKey reports whether the workbook reads key.
 func isKnownKey(k string) bool {
 	switch k {
-	case "program", "exercise", "solution", "requires", "output", "input", "match":
+	case "program", "exercise", "solution", "requires", "output", "input", "match", "harness":
 		return true
 	}
 	for _, p := range programKeys() {

@@ -7,10 +7,11 @@
 //     Markdown line of the first diagnostic. For mode="compile-fail" it is
 //     the other way round: the build must fail (and its messages match
 //     the optional error regexp), and building is the "build" failure.
-//  3. Requires: each qualified name (exec.CommandContext) must appear as a
-//     selector in the program's syntax tree; a missing one fails with
-//     "output" and the reason "does not use exec.CommandContext" (the
-//     program does not do what its expectation asks for).
+//  3. Requires: each entry (exec.CommandContext, exec.Cmd.StdinPipe,
+//     errors.As|errors.AsType) must be used by the program, by meaning
+//     (see missingRequires); a missing one fails with "output" and the
+//     reason "does not use exec.CommandContext" (the program does not do
+//     what its expectation asks for).
 //  4. A program stopped at its timeout fails with "timeout", quoting what it
 //     printed before it was stopped; a resource limit fails with "limit".
 //  5. Runs until stopped (until="output"): the program passes as soon as
@@ -27,8 +28,6 @@ package check
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
-	"go/parser"
 	"go/scanner"
 	"go/token"
 	"regexp"
@@ -567,35 +566,6 @@ func bothOutputs(v *engine.Verdict, pal term.Palette) string {
 func indent(s string) string {
 	s = strings.TrimSuffix(s, "\n")
 	return "    " + strings.ReplaceAll(s, "\n", "\n    ") + "\n"
-}
-
-// missingRequires returns the qualified names of p.Expect.Requires that do
-// not appear as selectors (pkg.Name) in p's source.
-func missingRequires(p *lessons.Program) []string {
-	if len(p.Expect.Requires) == 0 {
-		return nil
-	}
-	used := map[string]bool{}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, p.File, p.Source, parser.SkipObjectResolution)
-	if f != nil {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok {
-				if id, ok := sel.X.(*ast.Ident); ok {
-					used[id.Name+"."+sel.Sel.Name] = true
-				}
-			}
-			return true
-		})
-	}
-	_ = err // a parse error is reported by the build; use what parsed
-	var missing []string
-	for _, r := range p.Expect.Requires {
-		if !used[r] {
-			missing = append(missing, r)
-		}
-	}
-	return missing
 }
 
 // braceNote explains a syntax error caused by a missing closing brace:

@@ -41,20 +41,28 @@ func newEngineChecker(colour bool, cacheMax string) (*engineChecker, error) {
 	return &engineChecker{runner: r, colour: colour}, nil
 }
 
-// Check implements Checker.
+// Check implements Checker. An exercise with cases runs once per case
+// (see check.CheckRuns).
 func (c *engineChecker) Check(ctx context.Context, p *lessons.Program, s lessons.Settings, out io.Writer) (check.Result, error) {
-	req := engine.NewRequest(p, s)
-	req.Seen = check.Seen(p)
-	req.Accept = check.Accept(p)
-	if out != nil {
-		sw := &syncWriter{w: out}
+	var sw io.Writer
+	// Cases run at once: their output would interleave, so only a
+	// program without cases streams its output.
+	if out != nil && len(p.Expect.Cases) == 0 {
+		sw = &syncWriter{w: out}
+	}
+	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
+		req := engine.NewRequest(p, s)
+		req.Seen = check.Seen(p)
+		req.Accept = check.Accept(p)
 		req.Stdout, req.Stderr = sw, sw
+		v, err := c.runner.Run(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("running %s: %w", p.Name, err)
+		}
+		return v, nil
 	}
-	v, err := c.runner.Run(ctx, req)
-	if err != nil {
-		return check.Result{}, fmt.Errorf("running %s: %w", p.Name, err)
-	}
-	return check.Check(p, v, check.Options{Colour: c.colour}), nil
+	res, _, err := check.CheckRuns(ctx, p, run, check.Options{Colour: c.colour, Timeout: s.Timeout})
+	return res, err
 }
 
 // Close stops the engines.

@@ -336,18 +336,22 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 	}
 	start := time.Now()
 	set := it.Settings(opts)
-	var v *engine.Verdict
-	err := ctx.Err()
-	if err == nil {
+	run := func(ctx context.Context, p *lessons.Program) (*engine.Verdict, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		req := engine.NewRequest(p, set)
 		req.Seen = check.Seen(p)
 		req.Accept = accept(p)
 		req.Dir = docDir(p.File, opts.OnDisk)
-		v, err = r.Run(ctx, req)
+		v, err := r.Run(ctx, req)
+		if err == nil && v == nil {
+			err = errors.New("the engine returned no verdict")
+		}
+		return v, err
 	}
-	if err == nil && v == nil {
-		err = errors.New("the engine returned no verdict")
-	}
+	copts := check.Options{Colour: opts.Colour, Timeout: set.Timeout}
+	c, runs, err := check.CheckRuns(ctx, p, run, copts)
 	if err != nil {
 		return finish(it, Result{
 			Item: it, Status: Fail, Failure: check.FailEngine,
@@ -356,13 +360,23 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 			Duration: time.Since(start),
 		})
 	}
-	c := check.Check(p, v, check.Options{Colour: opts.Colour, Timeout: set.Timeout})
-	if why := buildExcuse(p, v); why != "" && !c.Pass {
-		return Result{Item: it, Engine: v.Engine, Status: Skip, Why: why, Duration: v.Duration,
-			Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
+	if len(runs) == 1 {
+		v := runs[0].Verdict
+		if why := buildExcuse(p, v); why != "" && !c.Pass {
+			return Result{Item: it, Engine: v.Engine, Status: Skip, Why: why, Duration: v.Duration,
+				Pos: programPos(p), Message: fmt.Sprintf("%q is skipped (%s)", p.Name, why)}
+		}
 	}
-	res := Result{Item: it, Engine: v.Engine, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Duration: v.Duration, Summary: c.Summary,
+	res := Result{Item: it, Pos: c.Pos, Message: c.Message, Detail: c.Detail, Summary: c.Summary,
 		YaegiDisagreed: c.YaegiDisagreed, OutputCut: c.OutputCut}
+	for _, cr := range runs {
+		if cr.Verdict != nil {
+			res.Duration += cr.Verdict.Duration
+			if res.Engine == "" {
+				res.Engine = cr.Verdict.Engine
+			}
+		}
+	}
 	if c.Engine != "" {
 		res.Engine = c.Engine // under engine="both", the run that failed
 	}
@@ -371,7 +385,46 @@ func One(ctx context.Context, r Runner, it Item, opts Options) Result {
 	} else {
 		res.Status, res.Failure = Fail, c.Failure
 	}
+	if res.Status == Pass && p.Role == lessons.RoleSolution {
+		res = printOnlyCheck(ctx, it, res, runs, run, copts)
+	}
 	return finish(it, res)
+}
+
+// printOnlyCheck is the author check of an exercise's reference solution
+// that passed: a print-only version of it (see check.PrintOnly), which
+// replays the solution's first run, must fail the exercise's check, or the
+// learner could pass it without doing the work.
+func printOnlyCheck(ctx context.Context, it Item, res Result, runs []check.CaseResult, run check.RunFunc, copts check.Options) Result {
+	p := it.Program
+	if len(runs) == 0 || runs[0].Verdict == nil || runs[0].Verdict.End != engine.Exited {
+		return res
+	}
+	v := runs[0].Verdict
+	po, err := check.PrintOnly(p, v.Stdout, v.Stderr, v.ExitCode)
+	if err == nil {
+		// Like a starter, the print-only version must fail its check:
+		// under auto, the compiled engine decides the yaegi verdicts that
+		// would let it pass (see accept).
+		po.Role = lessons.RoleStarter
+	}
+	if err != nil {
+		res.Status, res.Failure, res.Pos, res.Message = Fail, check.FailEngine, programPos(p), err.Error()
+		return res
+	}
+	c, _, err := check.CheckRuns(ctx, po, run, copts)
+	switch {
+	case err != nil:
+		res.Status, res.Failure, res.Pos = Fail, check.FailEngine, programPos(p)
+		res.Message = fmt.Sprintf("the print-only version of %q could not be run: %v", p.Name, err)
+	case c.Pass:
+		res.Status, res.Failure, res.Pos = Fail, check.FailOutput, programPos(p)
+		res.Message = fmt.Sprintf("exercise %s can be passed without doing the work: a program that only prints the solution's output and exits with its status passes the check; add cases with other inputs, or a harness that calls the learner's functions", p.Exercise)
+		res.Detail = ""
+	default:
+		res.Message += "; a print-only version fails the check, as it should"
+	}
+	return res
 }
 
 // accept is the engine's Accept for p: the document's expectations, the

@@ -114,8 +114,48 @@ func sample() ([]*lessons.Document, *fakeRunner) {
 		"broken":           ok("ho\n"),
 		"deadline":         {Engine: engine.Compiled, End: engine.Exited, Stdout: []byte("killed\n"), Duration: 40 * time.Millisecond},
 		"deadline/starter": {Engine: engine.Compiled, End: engine.Exited, Duration: 5 * time.Millisecond},
+		// The print-only version of the solution panics: the check
+		// cannot be passed without doing the work.
+		"deadline (print-only)": {Engine: engine.Compiled, End: engine.Panicked, Panic: "print-only: run does no work"},
 	}}
 	return docs, f
+}
+
+// TestPrintOnly checks the author check of a solution: a print-only
+// version that passes the check makes the solution fail verify; one that
+// fails leaves it passing.
+func TestPrintOnly(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		printOnly *engine.Verdict
+		status    Status
+		reason    string
+	}{
+		{"print-only passes", ok("killed\n"), Fail, "a.md:10: exercise deadline can be passed without doing the work"},
+		{"print-only fails", &engine.Verdict{End: engine.Panicked, Panic: "print-only"}, Pass, "a print-only version fails the check, as it should"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := program("a.md", 10, "deadline", func(p *lessons.Program) {
+				expect("killed\n")(p)
+				p.Exercise, p.Role = "deadline", lessons.RoleSolution
+				p.Source = "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(work()) }\n\nfunc work() string { return \"killed\" }\n"
+			})
+			f := &fakeRunner{verdicts: map[string]*engine.Verdict{"deadline": ok("killed\n"), "deadline (print-only)": tt.printOnly}}
+			res := One(context.Background(), f, Item{Program: p}, Options{})
+			if res.Status != tt.status || !strings.Contains(res.Reason(), tt.reason) {
+				t.Fatalf("One = %s %q, want %s ~%q", res.Status, res.Reason(), tt.status, tt.reason)
+			}
+			src := f.reqs["deadline (print-only)"].Program.Source
+			for _, want := range []string{`workbook_os.Stdout.WriteString("killed\n"); workbook_os.Stderr.WriteString(""); workbook_os.Exit(0);`, `func work() string { if workbook_printonly { panic("print-only: work does no work") }; return "killed" }`} {
+				if !strings.Contains(src, want) {
+					t.Errorf("print-only source lacks %q:\n%s", want, src)
+				}
+			}
+			if got, want := strings.Count(src, "\n"), strings.Count(p.Source, "\n")+4; got != want {
+				t.Errorf("print-only source has %d lines, want %d (the original's lines keep their numbers)", got, want)
+			}
+		})
+	}
 }
 
 func TestSelectOrderAndShards(t *testing.T) {
