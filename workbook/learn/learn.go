@@ -54,6 +54,7 @@ func Main(ctx context.Context, args []string, sys System) int {
 		Interactive: sys.IsTerminal(sys.Stdin),
 		Width:       terminalWidth(sys.Stdout, sys.Getenv),
 		RawStdout:   sys.Stdout,
+		Editor:      editorFrom(sys.Getenv),
 		Now:         time.Now,
 		UI:          sys.UI,
 	}
@@ -87,6 +88,7 @@ type environment struct {
 	Terminal       bool   // stdout is a terminal: colour by default
 	Interactive    bool   // stdin is a terminal: questions may be asked
 	Width          int    // columns for reading lessons
+	Editor         string // $VISUAL, else $EDITOR: the learner's editor command
 	Now            func() time.Time
 	// Location is the time zone times are shown in; time.Local when nil.
 	Location *time.Location
@@ -460,4 +462,12 @@ func rel(path string) string {
 		return path
 	}
 	return r
+}
+
+// editorFrom is the learner's editor command: $VISUAL, else $EDITOR.
+func editorFrom(getenv func(string) string) string {
+	if v := getenv("VISUAL"); v != "" {
+		return v
+	}
+	return getenv("EDITOR")
 }

@@ -460,6 +460,10 @@ func runUI(ctx context.Context, env environment, g Globals) int {
 	return 0
 }
 
+// Editor is the learner's editor command ($VISUAL, else $EDITOR; ""
+// when neither is set), as the command line's environment gives it.
+func (w *Workbook) Editor() string { return w.a.env.Editor }
+
 // Stdin and Stdout are the terminal the interface runs on.
 func (w *Workbook) Stdin() io.Reader { return w.a.env.Stdin }
 

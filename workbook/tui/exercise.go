@@ -206,15 +206,7 @@ type editedMsg struct{ err error }
 // edit opens file in $VISUAL or $EDITOR, giving it the terminal; the
 // save watcher checks the file once it is saved.
 func (m *Model) edit(file string) tea.Cmd {
-	getenv := m.opts.Getenv
-	if getenv == nil {
-		getenv = osGetenv
-	}
-	editor := getenv("VISUAL")
-	if editor == "" {
-		editor = getenv("EDITOR")
-	}
-	args := strings.Fields(editor)
+	args := strings.Fields(m.opts.Editor)
 	if len(args) == 0 {
 		m.status = "Set $EDITOR (or $VISUAL) to your editor, or edit the file in another window: each save is checked."
 		return nil

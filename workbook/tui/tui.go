@@ -30,7 +30,7 @@ import (
 func Run(ctx context.Context, wb *learn.Workbook) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	m := New(ctx, wb, Options{Output: wb.Stdout()})
+	m := New(ctx, wb, Options{Output: wb.Stdout(), Editor: wb.Editor()})
 	defer m.stop()
 	return runProgram(ctx, m, wb.Stdin(), wb.Stdout())
 }
@@ -66,8 +66,9 @@ type Options struct {
 	// Output is the terminal, for the colour profile; colour is off when
 	// the workbook's colour is (NO_COLOR, --color never).
 	Output io.Writer
-	// Getenv reads $VISUAL and $EDITOR; os.Getenv when nil.
-	Getenv func(string) string
+	// Editor is the command that opens a file ($VISUAL or $EDITOR, from
+	// the command line's environment); "" when none is set.
+	Editor string
 }
 
 // screen is what the model shows.

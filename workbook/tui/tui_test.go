@@ -67,7 +67,7 @@ type driver struct {
 func newDriver(t *testing.T, wb *learn.Workbook, width, height int) *driver {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	m := New(ctx, wb, Options{Getenv: func(string) string { return "" }})
+	m := New(ctx, wb, Options{})
 	t.Cleanup(func() { cancel(); m.stop() })
 	d := &driver{t: t, m: m, msgs: make(chan tea.Msg, 100), dir: goldenDir(t)}
 	d.send(tea.WindowSizeMsg{Width: width, Height: height})

@@ -17,8 +17,6 @@ func exists(path string) bool {
 	return err == nil
 }
 
-func osGetenv(k string) string { return os.Getenv(k) }
-
 func stripANSI(s string) string { return ansi.Strip(s) }
 
 // relPath returns path relative to the current directory when it is
