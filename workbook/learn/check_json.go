@@ -66,7 +66,7 @@ func cmdCheckJSON(a *app, o *cmdOpts, args []string) error {
 			out.Passed++
 		}
 	}
-	enc := json.NewEncoder(a.env.Stdout)
+	enc := json.NewEncoder(a.raw())
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(out); err != nil {

@@ -376,7 +376,7 @@ func cmdRun(a *app, _ *cmdOpts, args []string) error {
 			what = " (must not compile)"
 		}
 		a.out("%s %s%s  %s\n", p.H2("▶"), p.Strong(prog.Name), what, p.Dim(where))
-		le := &lineEnder{w: a.env.Stdout, last: '\n'}
+		le := &lineEnder{w: a.raw(), last: '\n'} // the program's own output, as it printed it
 		res, err := safeCheck(a.ctx, c, prog, lessons.Resolve(prog, l.Doc.Defaults, lessons.CommandLine{}), le)
 		if le.last != '\n' {
 			a.out("\n")

@@ -177,7 +177,7 @@ func (a *app) writeGrades(o *cmdOpts, rep gradeReport) error {
 // writeExport writes an export to path ("-" is standard output).
 func writeExport(a *app, path string, write func(io.Writer) error) error {
 	if path == "-" {
-		return write(a.env.Stdout)
+		return write(a.raw())
 	}
 	f, err := os.Create(path)
 	if err != nil {

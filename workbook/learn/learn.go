@@ -411,6 +411,17 @@ func newApp(ctx context.Context, env environment, g Globals) (*app, error) {
 // out prints to standard output.
 func (a *app) out(format string, args ...any) { fmt.Fprintf(a.env.Stdout, format, args...) }
 
+// raw is standard output as it is, without the rewriting of suggested
+// commands for `go run` (see asInvoked): for a program's own output and for
+// machine-readable reports (JSON, CSV, JUnit, workflows), which must reach
+// the reader byte for byte.
+func (a *app) raw() io.Writer {
+	if a.env.RawStdout != nil {
+		return a.env.RawStdout
+	}
+	return a.env.Stdout
+}
+
 // warn prints a warning to standard error.
 func (a *app) warn(format string, args ...any) {
 	fmt.Fprintf(a.env.Stderr, "workbook: "+format+"\n", args...)

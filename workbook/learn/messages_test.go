@@ -3,6 +3,7 @@ package learn
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -151,4 +152,23 @@ func FuzzStripEngines(f *testing.F) {
 			j++
 		}
 	})
+}
+
+// TestRawOutputAsInvoked: started through go run, suggested commands are
+// rewritten, but machine-readable output (here the Classroom workflow, whose
+// comments name `workbook check`) reaches standard output byte for byte.
+func TestRawOutputAsInvoked(t *testing.T) {
+	f := newFixture(t)
+	var raw bytes.Buffer
+	env := f.env
+	env.Prog = "go run ."
+	env.RawStdout = &raw
+	env.Stdout = asInvoked(&raw, env.Prog)
+	env.Stderr = io.Discard
+	if code := run(context.Background(), env, []string{"--dir", f.dir, "classroom"}); code != 0 {
+		t.Fatalf("classroom: status %d\n%s", code, raw.String())
+	}
+	if !strings.Contains(raw.String(), "`workbook check --all --json`") {
+		t.Errorf("the workflow was rewritten for go run:\n%s", raw.String())
+	}
 }

@@ -85,7 +85,7 @@ func cmdClassroom(a *app, _ *cmdOpts, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.env.Stdout.Write(files[course.ClassroomWorkflow])
+	_, err = a.raw().Write(files[course.ClassroomWorkflow])
 	return err
 }
 
