@@ -14,22 +14,22 @@ import (
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
 
-// issue10Dir holds documents written the way real documentation is
+// realDocsDir holds documents written the way real documentation is
 // (a test-driven book, a style guide, a wiki page of snippets, a book
 // of mistakes), with the verdicts a careful reader expects in
 // VERDICTS.txt, written by hand.
-const issue10Dir = "testdata/issue10"
+const realDocsDir = "testdata/realdocs"
 
-// TestIssue10Corpus verifies every document of testdata/issue10 and
+// TestRealDocsCorpus verifies every document of testdata/realdocs and
 // compares each program's verdict with VERDICTS.txt: what passes, what
 // fails as the page shows, what is built but not run, what is skipped and
 // why, and the real errors of the documents, which must still fail.
-func TestIssue10Corpus(t *testing.T) {
+func TestRealDocsCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs about 90 programs")
 	}
-	want := readVerdicts(t, filepath.Join(issue10Dir, "VERDICTS.txt"))
-	docs, err := lessons.LoadPaths([]string{issue10Dir})
+	want := readVerdicts(t, filepath.Join(realDocsDir, "VERDICTS.txt"))
+	docs, err := lessons.LoadPaths([]string{realDocsDir})
 	if err != nil {
 		t.Fatal(err)
 	}
