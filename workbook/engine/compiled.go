@@ -276,8 +276,17 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 		return &Verdict{Engine: Compiled, End: EngineError, Message: "compiled engine: the cached binary was removed three times before it could run (is the cache cap too small?)"}, nil
 	}
 	defer release()
+	return c.exec(ctx, req, pool, bin, nil), nil
+}
+
+// exec runs the built binary bin (a program, or a package's test binary
+// with args) for req in the sandbox, with the children of pool (nil: a
+// fresh child), and returns its verdict.
+func (c *compiledEngine) exec(ctx context.Context, req Request, pool *sandbox.Pool, bin string, args []string) *Verdict {
+	p := req.Program
 	spec := sandbox.Spec{
 		Path:      bin,
+		Args:      args,
 		Timeout:   req.Timeout,
 		Limits:    c.limits,
 		MaxOutput: c.maxOutput,
@@ -295,20 +304,21 @@ func (c *compiledEngine) runWith(ctx context.Context, req Request, pool *sandbox
 		spec.Stdin = []byte(*p.Stdin)
 	}
 	var res *sandbox.Result
+	var err error
 	if pool != nil {
 		res, err = pool.Run(ctx, spec)
 	} else {
 		res, err = sandbox.Run(ctx, spec)
 	}
 	if res == nil {
-		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
+		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}
 	}
 	v := verdictFrom(res, p, Compiled)
 	markCap(v, c.maxOutput)
 	if err != nil {
 		v.Message = err.Error()
 	}
-	return v, nil
+	return v
 }
 
 // staleAfter is how old a build directory or a temporary binary must be

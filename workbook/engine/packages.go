@@ -83,35 +83,7 @@ func (c *compiledEngine) runPackage(ctx context.Context, req Request, pool *sand
 	if p.Tests == "" || req.CompileOnly {
 		return &Verdict{Engine: Compiled, End: Built}, nil
 	}
-	spec := sandbox.Spec{
-		Path:      bin,
-		Args:      []string{"-test.v", "-test.bench=.", "-test.benchtime=1x", "-test.count=1"},
-		Timeout:   req.Timeout,
-		Limits:    c.limits,
-		MaxOutput: c.maxOutput,
-		Stdout:    req.Stdout,
-		Stderr:    req.Stderr,
-		Hide:      c.box.Hide,
-		Strict:    c.box.Strict,
-		DocDir:    req.Dir,
-	}
-	if p.Stdin != nil {
-		spec.Stdin = []byte(*p.Stdin)
-	}
-	var res *sandbox.Result
-	if pool != nil {
-		res, err = pool.Run(ctx, spec)
-	} else {
-		res, err = sandbox.Run(ctx, spec)
-	}
-	if res == nil {
-		return &Verdict{Engine: Compiled, End: EngineError, Message: err.Error()}, nil
-	}
-	v := verdictFrom(res, p, Compiled)
-	if err != nil {
-		v.Message = err.Error()
-	}
-	return v, nil
+	return c.exec(ctx, req, pool, bin, []string{"-test.v", "-test.bench=.", "-test.benchtime=1x", "-test.count=1"}), nil
 }
 
 // parsePackageErrors is parseBuildErrors for a package and its test
