@@ -464,6 +464,10 @@ func runUI(ctx context.Context, env environment, g Globals) int {
 // when neither is set), as the command line's environment gives it.
 func (w *Workbook) Editor() string { return w.a.env.Editor }
 
+// Rel returns path relative to the current directory when that is
+// shorter to read, as the plain commands show paths.
+func (w *Workbook) Rel(path string) string { return rel(path) }
+
 // Stdin and Stdout are the terminal the interface runs on.
 func (w *Workbook) Stdin() io.Reader { return w.a.env.Stdin }
 

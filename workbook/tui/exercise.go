@@ -51,7 +51,7 @@ func (m *Model) openExercise(id string) tea.Cmd {
 			m.status = "Could not write the exercises: " + err.Error()
 			return nil
 		}
-		x.note = strings.Replace(msg, m.wb.WorkDir(), relPath(m.wb.WorkDir()), 1)
+		x.note = strings.Replace(msg, m.wb.WorkDir(), m.wb.Rel(m.wb.WorkDir()), 1)
 	}
 	s, _, err := m.wb.Progress()
 	if err == nil {
@@ -278,7 +278,7 @@ func (x *exerciseState) view(m *Model) (string, string, []string, []key.Binding)
 		body = append(body, task...)
 		add("")
 	}
-	add(st.h.Render("Your file ") + st.dim.Render(relPath(x.ex.File)))
+	add(st.h.Render("Your file ") + st.dim.Render(m.wb.Rel(x.ex.File)))
 	src, err := m.wb.ReadFile(x.ex.File)
 	if err != nil {
 		add(st.fail.Render(err.Error()))

@@ -180,7 +180,7 @@ func (m *Model) homeView() (string, string, []string, []key.Binding) {
 		body = append(body, item(i+1, fmt.Sprintf("%2d. %s  ", l.Num, title))+info)
 	}
 	body = append(body, "")
-	where := relPath(m.wb.WorkDir())
+	where := m.wb.Rel(m.wb.WorkDir())
 	if !m.wb.WorkDirExists() {
 		where += st.dim.Render(" (written when you open an exercise)")
 	}

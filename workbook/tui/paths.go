@@ -2,8 +2,6 @@ package tui
 
 import (
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ppworkbook/workbook/workbook/progress"
@@ -18,17 +16,3 @@ func exists(path string) bool {
 }
 
 func stripANSI(s string) string { return ansi.Strip(s) }
-
-// relPath returns path relative to the current directory when it is
-// inside it: shorter to read.
-func relPath(path string) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return path
-	}
-	r, err := filepath.Rel(wd, path)
-	if err != nil || strings.HasPrefix(r, "..") {
-		return path
-	}
-	return r
-}

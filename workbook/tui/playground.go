@@ -45,7 +45,7 @@ func (m *Model) openPlayground(l learn.Lesson, program string) tea.Cmd {
 		}
 	}
 	m.screen = screenPlayground
-	m.status = "Edit " + relPath(file) + " (e) and save: it runs again."
+	m.status = "Edit " + m.wb.Rel(file) + " (e) and save: it runs again."
 	return tea.Batch(m.watch(), m.play.start(m))
 }
 
@@ -166,7 +166,7 @@ func (p *playState) view(m *Model) (string, string, []string, []key.Binding) {
 		}
 	}
 	add("")
-	add(st.h.Render("Your copy ") + st.dim.Render(relPath(p.file)))
+	add(st.h.Render("Your copy ") + st.dim.Render(m.wb.Rel(p.file)))
 	if src, err := m.wb.ReadFile(p.file); err == nil {
 		lines := m.wb.Highlight(strings.TrimRight(src, "\n"))
 		digits := len(fmt.Sprint(len(lines)))
