@@ -28,13 +28,14 @@ type engineChecker struct {
 }
 
 // newEngineChecker starts the engines, with the binary cache capped by
-// cacheMax (engine.ParseCacheMax); Close the checker when done.
-func newEngineChecker(colour bool, cacheMax string) (*engineChecker, error) {
+// cacheMax (engine.ParseCacheMax) and every run's sandbox configured by
+// box; Close the checker when done.
+func newEngineChecker(colour bool, cacheMax string, box engine.Sandbox) (*engineChecker, error) {
 	max, err := engine.ParseCacheMax(cacheMax)
 	if err != nil {
 		return nil, fmt.Errorf("$%s: %w", engine.CacheMaxEnv, err)
 	}
-	r, err := engine.New(engine.Options{CacheMax: max})
+	r, err := engine.New(engine.Options{CacheMax: max, Sandbox: box})
 	if err != nil {
 		return nil, fmt.Errorf("starting the engines: %w", err)
 	}

@@ -135,7 +135,9 @@ func cmdGrade(a *app, o *cmdOpts, args []string) error {
 			a.warn("%s is not a directory: every exercise counts as missing", d)
 		}
 	}
-	c, release, err := a.checker()
+	// No student's program sees any student's directory (its own source
+	// is read by the grader, never by the program).
+	c, release, err := a.checker(hiddenStudents(args)...)
 	if err != nil {
 		return err
 	}
@@ -283,4 +285,16 @@ func writeGradesCSV(w io.Writer, rep gradeReport) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// hiddenStudents is the absolute paths of the student directories args
+// (all of them, whatever the shard), to hide from every graded program.
+func hiddenStudents(args []string) []string {
+	var out []string
+	for _, d := range args {
+		if abs, err := filepath.Abs(d); err == nil {
+			out = append(out, abs)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -117,5 +118,20 @@ func TestStudentWorkDir(t *testing.T) {
 		if got := studentWorkDir(filepath.Join(root, tt.dir)); got != filepath.Join(root, tt.want) {
 			t.Errorf("studentWorkDir(%s) = %s, want %s", tt.dir, got, filepath.Join(root, tt.want))
 		}
+	}
+}
+
+// TestHiddenStudents: grading hides every student directory named on the
+// command line (absolute, whatever the shard) from the graded programs.
+func TestHiddenStudents(t *testing.T) {
+	t.Chdir(t.TempDir())
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := hiddenStudents([]string{"ann", "class/bob", "/srv/class/eve"})
+	want := []string{filepath.Join(wd, "ann"), filepath.Join(wd, "class/bob"), "/srv/class/eve"}
+	if !slices.Equal(got, want) {
+		t.Errorf("hiddenStudents = %q, want %q", got, want)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ppworkbook/workbook/content"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/progress"
+	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/term"
 )
 
@@ -42,21 +43,22 @@ const Title = "The Processes & Pipes workbook"
 func Main(ctx context.Context, args []string, sys System) int {
 	prog := invokedAs(sys.Executable, sys.Getenv)
 	env := environment{
-		Stdin:       sys.Stdin,
-		Stdout:      asInvoked(sys.Stdout, prog),
-		Stderr:      asInvoked(sys.Stderr, prog),
-		Prog:        prog,
-		WorkDir:     sys.Getenv("WORKBOOK_DIR"),
-		LessonsDir:  sys.Getenv("WORKBOOK_LESSONS"),
-		NoColor:     term.NoColor(sys.Getenv),
-		CacheMax:    sys.Getenv(engine.CacheMaxEnv),
-		Terminal:    sys.IsTerminal(sys.Stdout),
-		Interactive: sys.IsTerminal(sys.Stdin),
-		Width:       terminalWidth(sys.Stdout, sys.Getenv),
-		RawStdout:   sys.Stdout,
-		Editor:      editorFrom(sys.Getenv),
-		Now:         time.Now,
-		UI:          sys.UI,
+		Stdin:         sys.Stdin,
+		Stdout:        asInvoked(sys.Stdout, prog),
+		Stderr:        asInvoked(sys.Stderr, prog),
+		Prog:          prog,
+		WorkDir:       sys.Getenv("WORKBOOK_DIR"),
+		LessonsDir:    sys.Getenv("WORKBOOK_LESSONS"),
+		NoColor:       term.NoColor(sys.Getenv),
+		CacheMax:      sys.Getenv(engine.CacheMaxEnv),
+		SandboxStrict: sandbox.StrictFromEnv(sys.Getenv),
+		Terminal:      sys.IsTerminal(sys.Stdout),
+		Interactive:   sys.IsTerminal(sys.Stdin),
+		Width:         terminalWidth(sys.Stdout, sys.Getenv),
+		RawStdout:     sys.Stdout,
+		Editor:        editorFrom(sys.Getenv),
+		Now:           time.Now,
+		UI:            sys.UI,
 	}
 	return run(ctx, env, args)
 }
@@ -85,6 +87,7 @@ type environment struct {
 	LessonsDir     string // $WORKBOOK_LESSONS
 	NoColor        bool   // the environment asks for no colour (term.NoColor)
 	CacheMax       string // $WORKBOOK_CACHE_MAX: the compiled-program cache's cap
+	SandboxStrict  bool   // $WORKBOOK_SANDBOX=strict: a missing protection fails the run
 	Terminal       bool   // stdout is a terminal: colour by default
 	Interactive    bool   // stdin is a terminal: questions may be asked
 	Width          int    // columns for reading lessons
@@ -450,12 +453,14 @@ func (a *app) updateProgress(fn func(*progress.State) error) (*progress.State, e
 	return s, err
 }
 
-// checker returns the Checker to use and a function releasing it.
-func (a *app) checker() (Checker, func(), error) {
+// checker returns the Checker to use and a function releasing it. The
+// directories of hide are hidden from every program it runs (grading: the
+// students' directories), on top of the sandbox's defaults.
+func (a *app) checker(hide ...string) (Checker, func(), error) {
 	if a.env.Checker != nil {
 		return a.env.Checker, func() {}, nil
 	}
-	c, err := newEngineChecker(a.colour, a.env.CacheMax)
+	c, err := newEngineChecker(a.colour, a.env.CacheMax, engine.Sandbox{Hide: hide, Strict: a.env.SandboxStrict})
 	if err != nil {
 		return nil, nil, err
 	}
