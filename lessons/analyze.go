@@ -184,7 +184,7 @@ func (u *unit) declFacts(fset *token.FileSet, f *ast.File, d ast.Decl, prefix, s
 			u.fragment = fmt.Sprintf("declares %s without a body (a signature to read)", name)
 		}
 		if d.Recv != nil && len(d.Recv.List) == 1 {
-			if t := recvType(d.Recv.List[0].Type); t != "" {
+			if t := ReceiverType(d.Recv.List[0].Type); t != "" {
 				u.names = append(u.names, t)
 				keys = append(keys, t+"."+name)
 			}
@@ -252,8 +252,9 @@ func testFunc(fn *ast.FuncDecl) bool {
 	return ok && sel.Sel.Name == want
 }
 
-// recvType returns the base type name of a method receiver.
-func recvType(e ast.Expr) string {
+// ReceiverType returns the base type name of a method receiver's type
+// expression (T for T, *T, T[K] and (*T)), or "" when it has none.
+func ReceiverType(e ast.Expr) string {
 	for {
 		switch t := e.(type) {
 		case *ast.StarExpr:
