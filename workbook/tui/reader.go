@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ppworkbook/workbook/workbook/learn"
@@ -28,7 +26,7 @@ type readerState struct {
 
 	cursor, top int
 	searching   bool
-	input       textinput.Model
+	input       lineInput
 	query       string
 	toc         bool
 	tocCursor   int
@@ -43,10 +41,7 @@ func (m *Model) openReader(num, mdLine int) tea.Cmd {
 		return nil
 	}
 	if m.reader == nil || m.reader.lesson.Num != num {
-		in := textinput.New()
-		in.Prompt = "/"
-		in.Cursor.SetMode(cursor.CursorStatic)
-		m.reader = &readerState{lesson: l, results: map[string][]string{}, running: map[string]int{}, input: in}
+		m.reader = &readerState{lesson: l, results: map[string][]string{}, running: map[string]int{}, input: lineInput{prompt: "/"}}
 		m.reader.render(m)
 	}
 	if mdLine > 0 {
@@ -272,8 +267,8 @@ func (r *readerState) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(k, m.keys.Search):
 		r.searching = true
-		r.input.SetValue("")
-		return r.input.Focus()
+		r.input.set("")
+		return nil
 	case key.Matches(k, m.keys.NextMatch):
 		r.find(m, r.query, true)
 	case key.Matches(k, m.keys.PrevMatch):
@@ -287,18 +282,15 @@ func (r *readerState) searchKey(m *Model, k tea.KeyMsg) tea.Cmd {
 	switch k.Type {
 	case tea.KeyEsc:
 		r.searching = false
-		r.input.Blur()
 		return nil
 	case tea.KeyEnter:
 		r.searching = false
-		r.input.Blur()
-		r.query = r.input.Value()
+		r.query = r.input.text()
 		r.find(m, r.query, true)
 		return nil
 	}
-	var cmd tea.Cmd
-	r.input, cmd = r.input.Update(k)
-	return cmd
+	r.input.key(k)
+	return nil
 }
 
 // find moves the cursor to the next (or previous) line holding q, case
@@ -472,7 +464,7 @@ func (r *readerState) view(m *Model) (string, string, []string, []key.Binding) {
 		body = append(body, gutter+r.lines[i])
 	}
 	if r.searching {
-		m.status = r.input.View()
+		m.status = r.input.view(m.st.bar)
 	}
 	return title, right, body, keys
 }
