@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/ppworkbook/workbook/lessons"
@@ -208,7 +209,9 @@ func plural(n int, what string) string {
 // logStamp is the date and time the log package puts before a line, and
 // the file and line it may add (log.Lshortfile: main.go:14, which the
 // workbook's assembled program reports as the Markdown file's line).
-var logStamp = regexp.MustCompile(`^(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? )?(?:[\w./-]+\.(?:go|md):\d+: )?`)
+var logStamp = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? )?(?:[\w./-]+\.(?:go|md):\d+: )?`)
+})
 
 // terminalMatch reports whether an inferred program's output fence shows
 // what a terminal shows when it runs: its standard output and its standard
@@ -234,7 +237,7 @@ func terminalMatch(p *lessons.Program, o *lessons.Output, v *engine.Verdict) boo
 func termLines(s string) []string {
 	var out []string
 	for _, l := range strings.Split(s, "\n") {
-		out = append(out, logStamp.ReplaceAllString(strings.TrimRight(l, " \t\r"), ""))
+		out = append(out, logStamp().ReplaceAllString(strings.TrimRight(l, " \t\r"), ""))
 	}
 	for len(out) > 0 && out[len(out)-1] == "" {
 		out = out[:len(out)-1]

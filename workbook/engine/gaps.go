@@ -187,12 +187,14 @@ func selector(n ast.Node) string {
 // --- range over a function -------------------------------------------------
 
 // seqFuncs are library functions returning iterators (iter.Seq/Seq2).
-var seqFuncs = map[string]bool{
-	"strings.SplitSeq": true, "strings.SplitAfterSeq": true, "strings.FieldsSeq": true, "strings.FieldsFuncSeq": true, "strings.Lines": true,
-	"bytes.SplitSeq": true, "bytes.SplitAfterSeq": true, "bytes.FieldsSeq": true, "bytes.FieldsFuncSeq": true, "bytes.Lines": true,
-	"maps.Keys": true, "maps.Values": true, "maps.All": true,
-	"slices.All": true, "slices.Values": true, "slices.Backward": true, "slices.Chunk": true,
-}
+var seqFuncs = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"strings.SplitSeq": true, "strings.SplitAfterSeq": true, "strings.FieldsSeq": true, "strings.FieldsFuncSeq": true, "strings.Lines": true,
+		"bytes.SplitSeq": true, "bytes.SplitAfterSeq": true, "bytes.FieldsSeq": true, "bytes.FieldsFuncSeq": true, "bytes.Lines": true,
+		"maps.Keys": true, "maps.Values": true, "maps.All": true,
+		"slices.All": true, "slices.Values": true, "slices.Backward": true, "slices.Chunk": true,
+	}
+})
 
 func routeRangeFunc(s *scan) string {
 	why := ""
@@ -206,7 +208,7 @@ func routeRangeFunc(s *scan) string {
 			case *ast.FuncLit:
 				why = "range over a function"
 			case *ast.CallExpr:
-				if name := selector(x.Fun); seqFuncs[name] {
+				if name := selector(x.Fun); seqFuncs()[name] {
 					why = "range over " + name + " (an iterator)"
 				}
 			}
@@ -231,11 +233,13 @@ func routeRangeFunc(s *scan) string {
 
 // --- range over an integer ---------------------------------------------------
 
-var intTypes = map[string]bool{
-	"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
-	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true,
-	"byte": true, "rune": true,
-}
+var intTypes = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+		"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true,
+		"byte": true, "rune": true,
+	}
+})
 
 // surelyInt reports whether e is an integer without type checking: an
 // integer literal, len/cap, arithmetic on such, or an identifier declared
@@ -253,7 +257,7 @@ func surelyInt(e ast.Expr, depth int) bool {
 		if id, ok := e.Fun.(*ast.Ident); ok && (builtin(id, "len") || builtin(id, "cap")) {
 			return true
 		}
-		if id, ok := e.Fun.(*ast.Ident); ok && id.Obj == nil && intTypes[id.Name] && len(e.Args) == 1 {
+		if id, ok := e.Fun.(*ast.Ident); ok && id.Obj == nil && intTypes()[id.Name] && len(e.Args) == 1 {
 			return true // a conversion int(x)
 		}
 	case *ast.BinaryExpr:
@@ -270,7 +274,7 @@ func surelyInt(e ast.Expr, depth int) bool {
 		switch d := e.Obj.Decl.(type) {
 		case *ast.ValueSpec:
 			if id, ok := d.Type.(*ast.Ident); ok {
-				return intTypes[id.Name]
+				return intTypes()[id.Name]
 			}
 			if d.Type == nil {
 				for i, n := range d.Names {
@@ -281,7 +285,7 @@ func surelyInt(e ast.Expr, depth int) bool {
 			}
 		case *ast.Field:
 			id, ok := d.Type.(*ast.Ident)
-			return ok && intTypes[id.Name]
+			return ok && intTypes()[id.Name]
 		case *ast.AssignStmt:
 			if len(d.Lhs) == len(d.Rhs) {
 				for i, l := range d.Lhs {
@@ -307,7 +311,7 @@ func pure(e ast.Expr) bool {
 	case *ast.BinaryExpr:
 		return pure(e.X) && pure(e.Y)
 	case *ast.CallExpr:
-		if id, ok := e.Fun.(*ast.Ident); ok && (builtin(id, "len") || builtin(id, "cap") || (id.Obj == nil && intTypes[id.Name])) {
+		if id, ok := e.Fun.(*ast.Ident); ok && (builtin(id, "len") || builtin(id, "cap") || (id.Obj == nil && intTypes()[id.Name])) {
 			for _, a := range e.Args {
 				if !pure(a) {
 					return false
@@ -663,17 +667,19 @@ func routeNewExpr(s *scan) string {
 	return why
 }
 
-var predeclaredTypes = map[string]bool{
-	"bool": true, "string": true, "error": true, "any": true, "comparable": true,
-	"float32": true, "float64": true, "complex64": true, "complex128": true,
-}
+var predeclaredTypes = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"bool": true, "string": true, "error": true, "any": true, "comparable": true,
+		"float32": true, "float64": true, "complex64": true, "complex128": true,
+	}
+})
 
 // typeExpr reports whether e is (syntactically) a type.
 func typeExpr(e ast.Expr) bool {
 	switch e := e.(type) {
 	case *ast.Ident:
 		if e.Obj == nil {
-			return intTypes[e.Name] || predeclaredTypes[e.Name]
+			return intTypes()[e.Name] || predeclaredTypes()[e.Name]
 		}
 		return e.Obj.Kind == ast.Typ
 	case *ast.StarExpr:
@@ -894,15 +900,17 @@ func routeInterfaceAssert(s *scan) string {
 // --- embedded fields and reflection -------------------------------------------
 
 // reflectPackages walk struct types with reflection.
-var reflectPackages = map[string]bool{
-	"encoding/json": true, "encoding/xml": true, "encoding/gob": true, "encoding/csv": true,
-	"text/template": true, "html/template": true, "reflect": true,
-}
+var reflectPackages = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"encoding/json": true, "encoding/xml": true, "encoding/gob": true, "encoding/csv": true,
+		"text/template": true, "html/template": true, "reflect": true,
+	}
+})
 
 func routeEmbeddedReflect(s *scan) string {
 	pkg := ""
 	for _, imp := range s.file.Imports {
-		if p, err := strconv.Unquote(imp.Path.Value); err == nil && reflectPackages[p] {
+		if p, err := strconv.Unquote(imp.Path.Value); err == nil && reflectPackages()[p] {
 			pkg = p
 		}
 	}
@@ -926,9 +934,11 @@ func routeEmbeddedReflect(s *scan) string {
 // --- generics ---------------------------------------------------------------
 
 // workingGenerics are library generics measured to work under yaegi.
-var workingGenerics = map[string]bool{
-	"slices.Contains": true, "slices.Index": true, "slices.Reverse": true, "slices.Max": true, "slices.Min": true,
-}
+var workingGenerics = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"slices.Contains": true, "slices.Index": true, "slices.Reverse": true, "slices.Max": true, "slices.Min": true,
+	}
+})
 
 func routeGenericLibrary(s *scan) string {
 	why := ""
@@ -942,7 +952,7 @@ func routeGenericLibrary(s *scan) string {
 		}
 		pkg, sym, _ := strings.Cut(name, ".")
 		switch {
-		case (pkg == "slices" || pkg == "maps" || pkg == "iter" || pkg == "cmp") && !workingGenerics[name]:
+		case (pkg == "slices" || pkg == "maps" || pkg == "iter" || pkg == "cmp") && !workingGenerics()[name]:
 			why = name + " (generic library code)"
 		case name == "errors.AsType", name == "sync.OnceFunc", name == "sync.OnceValue", name == "sync.OnceValues",
 			pkg == "atomic" && (sym == "Pointer"):
@@ -1230,7 +1240,7 @@ func lateArgs(call *ast.CallExpr, loop ast.Node, mutated map[*ast.Object]bool) s
 			case *ast.FuncLit:
 				return false
 			case *ast.CallExpr:
-				if id, ok := n.Fun.(*ast.Ident); ok && id.Obj == nil && (intTypes[id.Name] || predeclaredTypes[id.Name] || id.Name == "len" || id.Name == "cap") {
+				if id, ok := n.Fun.(*ast.Ident); ok && id.Obj == nil && (intTypes()[id.Name] || predeclaredTypes()[id.Name] || id.Name == "len" || id.Name == "cap") {
 					return true // a conversion or len/cap: as late as its operands
 				}
 				why = "a call in its arguments"

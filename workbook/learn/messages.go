@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/check"
@@ -56,7 +57,7 @@ func stripEngines(s string) string {
 }
 
 // mdPos is a position in a Markdown file, as check writes it.
-var mdPos = regexp.MustCompile(`([^\s:()"]+\.md):(\d+)`)
+var mdPos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([^\s:()"]+\.md):(\d+)`) })
 
 // lessonPlace names a position in a lesson the way the learner sees it:
 // the lesson's number and title and the section's title, instead of a
@@ -86,8 +87,8 @@ func (a *app) lessonPlace(file string, line int) (string, bool) {
 // positions by title.
 func (a *app) learnerText(s string) string {
 	s = stripEngines(s)
-	return mdPos.ReplaceAllStringFunc(s, func(m string) string {
-		sub := mdPos.FindStringSubmatch(m)
+	return mdPos().ReplaceAllStringFunc(s, func(m string) string {
+		sub := mdPos().FindStringSubmatch(m)
 		line, _ := strconv.Atoi(sub[2])
 		if place, ok := a.lessonPlace(sub[1], line); ok {
 			return place
@@ -116,10 +117,10 @@ func (a *app) learnerResult(res check.Result) (msg, detail string) {
 }
 
 // diagText is a compiler message without its "file:line[:col]: " prefix.
-var diagPrefix = regexp.MustCompile(`^\S+?:\d+(:\d+)?: `)
+var diagPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\S+?:\d+(:\d+)?: `) })
 
 func diagText(line string) string {
-	return strings.TrimSpace(diagPrefix.ReplaceAllString(line, ""))
+	return strings.TrimSpace(diagPrefix().ReplaceAllString(line, ""))
 }
 
 // invokedAs says how the learner runs the workbook, for the commands it
@@ -151,7 +152,9 @@ func (a *app) prog() string {
 
 // commandWords are the workbook's commands: "workbook WORD" in a message
 // is a command to type.
-var commandLine = regexp.MustCompile(`\bworkbook( (?:overview|list|read|run|try|init|check|hint|solution|reset|watch|progress|grade|help|verify|version|new|cache)\b)`)
+var commandLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\bworkbook( (?:overview|list|read|run|try|init|check|hint|solution|reset|watch|progress|grade|help|verify|version|new|cache)\b)`)
+})
 
 // progWriter writes through to w, with every suggested "workbook COMMAND"
 // written as the learner runs the workbook ("go run . COMMAND").
@@ -161,7 +164,7 @@ type progWriter struct {
 }
 
 func (p progWriter) Write(b []byte) (int, error) {
-	out := commandLine.ReplaceAll(b, []byte(p.prog+"$1"))
+	out := commandLine().ReplaceAll(b, []byte(p.prog+"$1"))
 	if _, err := p.w.Write(out); err != nil {
 		return 0, err
 	}

@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"sync"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // keyMap is every key of the interface.
 type keyMap struct {
@@ -48,37 +52,40 @@ func newKeyMap() keyMap {
 }
 
 // longHelp says more about a key than its short description, in the
-// list ? shows, screen by screen.
-var longHelp = map[screen]map[string]string{
-	screenHome: {
-		"c": "continue where you left off",
-	},
-	screenReader: {
-		"r":   "run the example under the cursor: its output and verdict appear below it",
-		"p":   "playground: copy the example into your work directory, edit it, run it",
-		"e":   "the lesson's exercise",
-		"[":   "the previous example",
-		"]":   "the next example",
-		"n":   "the next match of the search",
-		"N":   "the previous match",
-		"esc": "back to the home screen",
-	},
-	screenExercise: {
-		"e":   "edit your file in $VISUAL or $EDITOR (each save is checked)",
-		"h":   "the next hint (the hints you have seen are remembered)",
-		"r":   "check your file again",
-		"s":   "the reference solution, once your program passes",
-		"n":   "the next exercise, once this one is done",
-		"l":   "read the exercise's lesson",
-		"esc": "back to the home screen",
-	},
-	screenPlayground: {
-		"e":   "edit your copy in $VISUAL or $EDITOR (each save runs it)",
-		"r":   "run it again",
-		"l":   "read the lesson",
-		"esc": "back to the home screen",
-	},
-}
+// list ? shows, screen by screen (built when ? is pressed, not at init in
+// every process of the workbook).
+var longHelp = sync.OnceValue(func() map[screen]map[string]string {
+	return map[screen]map[string]string{
+		screenHome: {
+			"c": "continue where you left off",
+		},
+		screenReader: {
+			"r":   "run the example under the cursor: its output and verdict appear below it",
+			"p":   "playground: copy the example into your work directory, edit it, run it",
+			"e":   "the lesson's exercise",
+			"[":   "the previous example",
+			"]":   "the next example",
+			"n":   "the next match of the search",
+			"N":   "the previous match",
+			"esc": "back to the home screen",
+		},
+		screenExercise: {
+			"e":   "edit your file in $VISUAL or $EDITOR (each save is checked)",
+			"h":   "the next hint (the hints you have seen are remembered)",
+			"r":   "check your file again",
+			"s":   "the reference solution, once your program passes",
+			"n":   "the next exercise, once this one is done",
+			"l":   "read the exercise's lesson",
+			"esc": "back to the home screen",
+		},
+		screenPlayground: {
+			"e":   "edit your copy in $VISUAL or $EDITOR (each save runs it)",
+			"r":   "run it again",
+			"l":   "read the lesson",
+			"esc": "back to the home screen",
+		},
+	}
+})
 
 func (k keyMap) move() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}

@@ -308,7 +308,7 @@ func (m *Model) helpView() []string {
 		for _, b := range g {
 			h := b.Help()
 			desc := h.Desc
-			if long, ok := longHelp[m.screen][h.Key]; ok {
+			if long, ok := longHelp()[m.screen][h.Key]; ok {
 				desc = long
 			}
 			out = append(out, fmt.Sprintf("  %s  %s", m.st.key.Render(fmt.Sprintf("%-12s", h.Key)), desc))

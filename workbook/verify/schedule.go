@@ -196,11 +196,24 @@ func stringLit(e ast.Expr) string {
 	return s
 }
 
-// timeUnits are the duration constants of package time.
-var timeUnits = map[string]time.Duration{
-	"Nanosecond": time.Nanosecond, "Microsecond": time.Microsecond,
-	"Millisecond": time.Millisecond, "Second": time.Second,
-	"Minute": time.Minute, "Hour": time.Hour,
+// timeUnit is the duration constant of package time named name (a switch,
+// not a map: a map literal would be built at init in every process).
+func timeUnit(name string) (time.Duration, bool) {
+	switch name {
+	case "Nanosecond":
+		return time.Nanosecond, true
+	case "Microsecond":
+		return time.Microsecond, true
+	case "Millisecond":
+		return time.Millisecond, true
+	case "Second":
+		return time.Second, true
+	case "Minute":
+		return time.Minute, true
+	case "Hour":
+		return time.Hour, true
+	}
+	return 0, false
 }
 
 // constDuration evaluates a constant duration expression such as
@@ -227,7 +240,7 @@ func constValue(e ast.Expr) constant.Value {
 		}
 	case *ast.SelectorExpr:
 		if pkg, name := selector(e); pkg == "time" {
-			if d, ok := timeUnits[name]; ok {
+			if d, ok := timeUnit(name); ok {
 				return constant.MakeInt64(int64(d))
 			}
 		}
