@@ -26,14 +26,78 @@ var (
 		return regexp.MustCompile(`^\s*(?:#\s*)?\S*\.go:\d+(?::\d+)?:\s+(.+)$`)
 	})
 	// compilerSays matches the messages of the Go compiler shown without
-	// a position.
+	// a position (compilerMessages).
 	compilerSays = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(?:undefined: \S|cannot use |invalid operation|missing return|too many (?:arguments|return values)|not enough (?:arguments|return values)|syntax error|non-declaration statement|cannot assign to |no new variables|mismatched types|cannot infer |invalid recursive type|assignment mismatch|cannot convert |missing function body|invalid argument|first argument to append|constant \S+ overflows |\S+ \(.*constant.*\) overflows|.+ declared and not used|declared and not used|.+ declared but not used|.+ imported and not used|"[^"]+" imported and not used|.+ redeclared in this block|.+ is not used$|.+ does not implement .+|.+ has no field or method .+|.+ used as value|.+ is not a type|.+ \(untyped .+ constant\) truncated|.+ not an expression)`)
+		alts := make([]string, len(compilerMessages))
+		for i, m := range compilerMessages {
+			alts[i] = m.re
+		}
+		return regexp.MustCompile(`^(?:` + strings.Join(alts, "|") + `)`)
 	})
 	failedTest = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*--- FAIL: (\S+)`) })
 	failLine   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^FAIL(?:\s|$)`) })
 	goroutine  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^goroutine \d+ \[`) })
 )
+
+// compilerMessages are the messages of the Go compiler shown without a
+// position: a pattern (matched at the start of the message) and a piece of
+// text every match of it contains. A line without any of the pieces (an
+// example's ordinary output) is not matched against compilerSays, which is
+// then never compiled: a one-block document does not pay for it.
+var compilerMessages = [...]struct{ re, lit string }{
+	{`undefined: \S`, "undefined: "},
+	{`cannot use `, "cannot use "},
+	{`invalid operation`, "invalid operation"},
+	{`missing return`, "missing return"},
+	{`too many (?:arguments|return values)`, "too many "},
+	{`not enough (?:arguments|return values)`, "not enough "},
+	{`syntax error`, "syntax error"},
+	{`non-declaration statement`, "non-declaration statement"},
+	{`cannot assign to `, "cannot assign to "},
+	{`no new variables`, "no new variables"},
+	{`mismatched types`, "mismatched types"},
+	{`cannot infer `, "cannot infer "},
+	{`invalid recursive type`, "invalid recursive type"},
+	{`assignment mismatch`, "assignment mismatch"},
+	{`cannot convert `, "cannot convert "},
+	{`missing function body`, "missing function body"},
+	{`invalid argument`, "invalid argument"},
+	{`first argument to append`, "first argument to append"},
+	{`constant \S+ overflows `, " overflows "},
+	{`\S+ \(.*constant.*\) overflows`, " overflows"},
+	{`.+ declared and not used`, " declared and not used"},
+	{`declared and not used`, "declared and not used"},
+	{`.+ declared but not used`, " declared but not used"},
+	{`.+ imported and not used`, " imported and not used"},
+	{`"[^"]+" imported and not used`, " imported and not used"},
+	{`.+ redeclared in this block`, " redeclared in this block"},
+	{`.+ is not used$`, " is not used"},
+	{`.+ does not implement .+`, " does not implement "},
+	{`.+ has no field or method .+`, " has no field or method "},
+	{`.+ used as value`, " used as value"},
+	{`.+ is not a type`, " is not a type"},
+	{`.+ \(untyped .+ constant\) truncated`, " constant) truncated"},
+	{`.+ not an expression`, " not an expression"},
+}
+
+// positionedMessage matches l against positioned, which needs ".go:".
+func positionedMessage(l string) []string {
+	if !strings.Contains(l, ".go:") {
+		return nil
+	}
+	return positioned().FindStringSubmatch(l)
+}
+
+// compilerSaid reports whether s is a message of the Go compiler
+// (compilerSays), trying the regexp only when s holds a piece of one.
+func compilerSaid(s string) bool {
+	for _, m := range compilerMessages {
+		if strings.Contains(s, m.lit) {
+			return compilerSays().MatchString(s)
+		}
+	}
+	return false
+}
 
 // shownFailure reads the text of a fence shown after a snippet: when it
 // shows the snippet failing (a compiler error, a panic, a deadlock, another
@@ -61,7 +125,7 @@ func shownFailure(text string) (FailKind, []string, bool) {
 				panicMsg = strings.TrimSuffix(strings.TrimPrefix(t, "panic: "), " [recovered]")
 			}
 			continue
-		case goroutine().MatchString(t):
+		case strings.HasPrefix(t, "goroutine ") && goroutine().MatchString(t):
 			panicked = true
 			continue
 		case strings.HasPrefix(t, "fatal error: "):
@@ -73,25 +137,27 @@ func shownFailure(text string) (FailKind, []string, bool) {
 			buildFailed = true
 			continue
 		}
-		if m := failedTest().FindStringSubmatch(t); m != nil {
+		if strings.Contains(t, "--- FAIL: ") {
+			if m := failedTest().FindStringSubmatch(t); m != nil {
+				failed = true
+				tests = append(tests, m[1])
+				continue
+			}
+		}
+		if strings.HasPrefix(t, "FAIL") && failLine().MatchString(t) {
 			failed = true
-			tests = append(tests, m[1])
 			continue
 		}
-		if failLine().MatchString(t) {
-			failed = true
-			continue
-		}
-		if m := positioned().FindStringSubmatch(l); m != nil && !strings.HasPrefix(l, "\t") {
+		if m := positionedMessage(l); m != nil && !strings.HasPrefix(l, "\t") {
 			// A message at a position is the compiler's when it reads
 			// like one or comes under the toolchain's package header;
 			// a log line with its file (log.Lshortfile) is not.
-			if msg := strings.TrimSpace(m[1]); compilerSays().MatchString(msg) || buildHeader(text) {
+			if msg := strings.TrimSpace(m[1]); compilerSaid(msg) || buildHeader(text) {
 				compile = append(compile, msg)
 			}
 			continue
 		}
-		if compilerSays().MatchString(t) {
+		if compilerSaid(t) {
 			compile = append(compile, t)
 		}
 	}
@@ -139,6 +205,14 @@ var (
 // proseFailure finds, in a paragraph about a snippet, a sentence saying
 // that it does not compile, panics or deadlocks.
 func proseFailure(text string) (FailKind, bool) {
+	// Each of the three regexps needs one of these words (case ignored;
+	// ToLower folds the Kelvin sign that (?i) matches as k): a paragraph
+	// without them costs no regexp compilation.
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "compil") && !strings.Contains(lower, "build") &&
+		!strings.Contains(lower, "panic") && !strings.Contains(lower, "deadlock") {
+		return "", false
+	}
 	for _, s := range sentenceEnd().Split(text, -1) {
 		if proseNot().MatchString(s) {
 			continue

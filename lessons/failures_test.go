@@ -101,3 +101,24 @@ func FuzzShownFailure(f *testing.F) {
 		looksLikeGo(text)
 	})
 }
+
+// TestCompilerMessagePieces: every match of a compiler message's pattern
+// contains its piece of text, which compilerSaid looks for before the
+// regexp (the piece is literal text of the pattern, outside any choice).
+func TestCompilerMessagePieces(t *testing.T) {
+	for _, m := range compilerMessages {
+		if !strings.Contains(strings.ReplaceAll(m.re, `\`, ""), m.lit) {
+			t.Errorf("%q is not literal text of %q", m.lit, m.re)
+		}
+	}
+	for _, msg := range []string{"undefined: x", "x declared and not used", `"os" imported and not used`, "cannot use x (variable of type int) as string value in assignment", "constant 300 overflows byte", "x (untyped float constant) truncated to int", "missing return"} {
+		if !compilerSaid(msg) {
+			t.Errorf("compilerSaid(%q) = false", msg)
+		}
+	}
+	for _, msg := range []string{"hello", "x is 3", "the build failed"} {
+		if compilerSaid(msg) {
+			t.Errorf("compilerSaid(%q) = true", msg)
+		}
+	}
+}
