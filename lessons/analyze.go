@@ -457,20 +457,8 @@ func available(p string) bool {
 		return true
 	}
 	first, _, _ := strings.Cut(p, "/")
-	return !strings.Contains(first, ".") && stdPaths()[p]
+	return !strings.Contains(first, ".") && isStdPath(p)
 }
-
-// stdPaths is the set of the standard library's import paths, from the
-// import index.
-var stdPaths = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	for line := range strings.SplitSeq(importIndex, "\n") {
-		if p, _, ok := strings.Cut(line, " "); ok {
-			m[p] = true
-		}
-	}
-	return m
-})
 
 // missing reads an assembled program and returns what it needs that no
 // snippet gives: import paths the workbook cannot fetch, packages it

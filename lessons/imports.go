@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,24 +74,31 @@ type candidate struct {
 	symbols string // " Sym1 Sym2 ... "
 }
 
-// lookupPackages reads the import index once and returns, for each wanted
-// package name, the packages of that name.
+// indexPackage is one line of importIndex (importPackages).
+type indexPackage struct {
+	path, name string
+	syms, end  int // the exported names: importIndex[syms:end]
+}
+
+// lookupPackages returns, for each wanted package name, the packages of the
+// index of that name. It reads the lines' heads (importPackages) and only
+// the wanted lines of the index.
 func lookupPackages(want map[string][]string) map[string][]candidate {
 	found := map[string][]candidate{}
-	rest := importIndex
-	for rest != "" {
-		var line string
-		line, rest, _ = strings.Cut(rest, "\n")
-		p, after, ok := strings.Cut(line, " ")
-		if !ok {
-			continue
-		}
-		name, syms, _ := strings.Cut(after, " ")
-		if _, ok := want[name]; ok {
-			found[name] = append(found[name], candidate{path: p, symbols: " " + syms + " "})
+	for _, p := range &importPackages {
+		if _, ok := want[p.name]; ok {
+			found[p.name] = append(found[p.name], candidate{path: p.path, symbols: " " + importIndex[p.syms:p.end] + " "})
 		}
 	}
 	return found
+}
+
+// isStdPath reports whether p is the import path of a package of the index
+// (the standard library and golang.org/x/sys/unix; importPackages is
+// sorted by path).
+func isStdPath(p string) bool {
+	_, ok := slices.BinarySearchFunc(importPackages[:], p, func(e indexPackage, p string) int { return strings.Compare(e.path, p) })
+	return ok
 }
 
 // choose picks the package exporting all of syms, else the one exporting

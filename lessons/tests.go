@@ -152,7 +152,7 @@ func ownImport(tests, pkg string) string {
 	}
 	for _, sp := range f.Imports {
 		p, err := strconv.Unquote(sp.Path.Value)
-		if err == nil && importName(p) == pkg && !stdPaths()[p] {
+		if err == nil && importName(p) == pkg && !isStdPath(p) {
 			return p
 		}
 	}

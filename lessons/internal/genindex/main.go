@@ -78,11 +78,26 @@ func run(out string) error {
 	b.WriteString("// importIndex lists, one package a line, \"path name Exported...\" for\n")
 	b.WriteString("// the standard library (linux) and golang.org/x/sys/unix.\n")
 	b.WriteString("const importIndex = `")
+	var heads strings.Builder
+	at := 0
 	for _, l := range lines {
 		b.WriteString(l)
 		b.WriteByte('\n')
+		path, rest, _ := strings.Cut(l, " ")
+		name, _, _ := strings.Cut(rest, " ")
+		start := at + len(path) + 1 + len(name) + 1
+		fmt.Fprintf(&heads, "\t{%q, %q, %d, %d},\n", path, name, start, at+len(l))
+		at += len(l) + 1
 	}
-	b.WriteString("`\n")
+	b.WriteString("`\n\n")
+	// The lines' heads, so that a look-up reads the few lines it wants
+	// and not the whole index (whose pages a short-lived process would
+	// fault in: golang.org/x/sys/unix alone is 200 kB).
+	b.WriteString("// importPackages are the lines of importIndex in order: the path, the\n")
+	b.WriteString("// package name and where the exported names are (importIndex[syms:end]).\n")
+	b.WriteString("var importPackages = [...]indexPackage{\n")
+	b.WriteString(heads.String())
+	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return fmt.Errorf("formatting: %w", err)
