@@ -1,8 +1,8 @@
 package lessons
 
 import (
-	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -398,8 +398,11 @@ func exitStatusLine(text string) (string, int, bool) {
 	t := strings.TrimRight(text, "\n")
 	i := strings.LastIndexByte(t, '\n')
 	last := strings.TrimSpace(t[i+1:])
-	var n int
-	if _, err := fmt.Sscanf(last, "exit status %d", &n); err != nil || last != fmt.Sprintf("exit status %d", n) || n <= 0 || n > 255 {
+	// "exit status N" exactly, N in 1..255 (fmt.Sscanf, tried before on
+	// every output, cost a one-block document its scanner's first use).
+	num, ok := strings.CutPrefix(last, "exit status ")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || num != strconv.Itoa(n) || n <= 0 || n > 255 {
 		return text, 0, false
 	}
 	if i < 0 {

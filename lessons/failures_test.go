@@ -122,3 +122,28 @@ func TestCompilerMessagePieces(t *testing.T) {
 		}
 	}
 }
+
+func TestExitStatusLine(t *testing.T) {
+	tests := []struct {
+		text, rest string
+		n          int
+		ok         bool
+	}{
+		{"out\nexit status 3\n", "out\n", 3, true},
+		{"exit status 255", "", 255, true},
+		{"  exit status 1  \n\n", "", 1, true},
+		{"out\nexit status 0\n", "out\nexit status 0\n", 0, false},
+		{"exit status 256\n", "exit status 256\n", 0, false},
+		{"exit status 05\n", "exit status 05\n", 0, false},
+		{"exit status +5\n", "exit status +5\n", 0, false},
+		{"exit status 5 then\n", "exit status 5 then\n", 0, false},
+		{"exit status\n", "exit status\n", 0, false},
+		{"hello\n", "hello\n", 0, false},
+	}
+	for _, tt := range tests {
+		rest, n, ok := exitStatusLine(tt.text)
+		if rest != tt.rest || n != tt.n || ok != tt.ok {
+			t.Errorf("exitStatusLine(%q) = %q %d %v, want %q %d %v", tt.text, rest, n, ok, tt.rest, tt.n, tt.ok)
+		}
+	}
+}
