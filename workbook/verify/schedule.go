@@ -270,6 +270,11 @@ func constValue(e ast.Expr) constant.Value {
 // expected duration first (the history's, else Estimate's), ties in the
 // order of items. Skipped programs come last: they take no time.
 func Order(items []Item, opts Options) []int {
+	if len(items) <= 1 {
+		// Nothing to order: no history look-up, no estimate (which
+		// parses the program).
+		return make([]int, len(items))
+	}
 	expect := make([]time.Duration, len(items))
 	for i, it := range items {
 		if it.Program.Mode == lessons.ModeSkip {
