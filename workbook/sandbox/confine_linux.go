@@ -340,6 +340,30 @@ func dropThreadPrivileges() error {
 	return nil
 }
 
+// allThreadsSyscalls reports whether syscall.AllThreadsSyscall works in
+// this process: it does not where cgo is linked in (net and os/user link
+// it whenever a C compiler is installed, and -race always does).
+var allThreadsSyscalls = sync.OnceValue(func() bool {
+	_, _, e := syscall.AllThreadsSyscall(syscall.SYS_GETPID, 0, 0, 0)
+	return e != syscall.ENOTSUP
+})
+
+// noCapabilities checks that this process holds no capability (a
+// confined child: exec'd without any, so every thread has none).
+func noCapabilities() error {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("%s: %w", ProtCapabilities, err)
+	}
+	for _, d := range data {
+		if d.Effective|d.Permitted != 0 {
+			return fmt.Errorf("%s: the child holds capabilities", ProtCapabilities)
+		}
+	}
+	return nil
+}
+
 // dropProcessPrivileges gives every thread of this process the
 // securebits noRoot and takes all its capabilities: for a payload, which
 // runs in the sandbox child itself. (Not no_new_privs: with noRoot and
@@ -374,4 +398,24 @@ func privateTmp(copied bool) error {
 		return fmt.Errorf("mounting tmpfs on /tmp: %w", err)
 	}
 	return nil
+}
+
+// resume executes the workbook again, from the calling (locked) thread,
+// with the encoded spec in a memfd whose descriptor envResume names and
+// the status pipe open: resumed then runs the spec's payload. It returns
+// only on failure.
+func resume(spec []byte) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	fd, err := unix.MemfdCreate("spec", 0)
+	if err != nil {
+		return err
+	}
+	if _, err := unix.Write(fd, spec); err != nil {
+		return err
+	}
+	env := append(os.Environ(), fmt.Sprintf("%s=%d", envResume, fd))
+	return syscall.Exec(exe, []string{exe}, env)
 }
