@@ -176,6 +176,9 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 		}
 	}
 
+	// The sandbox's shared set-up is made while the documents load.
+	defer sandbox.Prepare()()
+
 	var docs []*lessons.Document
 	switch {
 	case len(f.paths) == 0 && f.Lessons != "":

@@ -129,6 +129,25 @@ func (m *mountTemplate) build() {
 	<-done
 }
 
+// Prepare starts making, in the background, what the runs of this
+// process share and is costly to make: the mount template of a workbook
+// that may create namespaces (about 0.6 ms of CPU; see mountTemplate).
+// A command calls it first thing, so that the template is made while it
+// reads its documents; the runs and Predict wait for it when it is not
+// done. The returned function waits for it: the caller calls it before
+// it returns.
+func Prepare() (wait func()) {
+	if !DirectStart() {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		templates.get()
+	}()
+	return func() { <-done }
+}
+
 // enterTemplate moves the calling (locked) thread into the template
 // fd; the thread must end without being unlocked.
 func enterTemplate(fd int) error {

@@ -98,11 +98,15 @@ func docLayer(string, string) (string, error) { return "", lacking(ProtDocDir) }
 func landlockRuleset(string, []string, string, string) (int, error) {
 	return -1, lacking(ProtLandlock)
 }
-func landlockRestrict(int, bool) error       { return lacking(ProtLandlock) }
-func dropThreadPrivileges() error            { return lacking(ProtCapabilities) }
-func dropProcessPrivileges() error           { return lacking(ProtCapabilities) }
-func noCapabilities() error                  { return lacking(ProtCapabilities) }
-func allThreadsSyscalls() bool               { return false }
+func landlockRestrict(int, bool) error { return lacking(ProtLandlock) }
+func dropThreadPrivileges() error      { return lacking(ProtCapabilities) }
+func dropProcessPrivileges() error     { return lacking(ProtCapabilities) }
+func noCapabilities() error            { return lacking(ProtCapabilities) }
+func allThreadsSyscalls() bool         { return false }
+
+// Prepare does nothing here: there is no mount template to make.
+func Prepare() (wait func()) { return func() {} }
+
 func resume([]byte) error                    { return lacking(ProtLandlock) }
 func enterTemplate(int) error                { return lacking(ProtReadOnly) }
 func enterNet(int) error                     { return lacking(ProtNetwork) }
