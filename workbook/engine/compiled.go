@@ -291,7 +291,7 @@ func (c *compiledEngine) exec(ctx context.Context, req Request, pool *sandbox.Po
 		Seen:      req.Seen,
 		Hide:      c.box.Hide,
 		Strict:    c.box.Strict,
-		DocDir:    req.Dir,
+		DocDir:    docDir(p, req.Dir),
 	}
 	if spec.Timeout <= 0 {
 		spec.Timeout = p.Timeout
