@@ -358,6 +358,14 @@ func escapesWorkbook(t *testing.T, cgo string) {
 			}
 			escapeHostUnchanged(t, host)
 		})
+		t.Run(eng+"/userns", func(t *testing.T) {
+			// As a user without privilege would: a user namespace.
+			out, _ := verify(t, append(env, "WORKBOOK_SANDBOX_ISOLATION=user+pid+mount"), "--engine", eng, "--sandbox", "strict", all)
+			if want := fmt.Sprintf("%d passed, 0 failed", len(escapeCases)); !strings.Contains(out, want) {
+				t.Errorf("want %q:\n%s", want, out)
+			}
+			escapeHostUnchanged(t, host)
+		})
 		t.Run(eng+"/landlock", func(t *testing.T) {
 			out, errs := verify(t, append(env, "WORKBOOK_SANDBOX_ISOLATION=pgroup"), "--engine", eng, files)
 			if !strings.Contains(out, "3 passed, 0 failed") || !strings.Contains(errs, "NOT active") {

@@ -436,5 +436,6 @@ func resume(spec []byte) error {
 		return err
 	}
 	env := append(os.Environ(), fmt.Sprintf("%s=%d", envResume, fd))
-	return syscall.Exec(exe, []string{exe}, env)
+	// Through /proc: the private /tmp or a hidden home may cover exe.
+	return syscall.Exec("/proc/self/exe", []string{exe}, env)
 }
