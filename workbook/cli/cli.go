@@ -119,7 +119,7 @@ func helpCmd(ctx context.Context, args []string, sys learn.System) int {
 const generalUsage = `workbook: the Processes & Pipes workbook. Lessons on how Go runs processes
 and connects them with pipes, whose every example is run and checked.
 
-Usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [COMMAND] [ARGS]
+Usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [--sandbox POLICY] [COMMAND] [ARGS]
 `
 
 const checkingUsage = `

@@ -17,6 +17,7 @@ import (
 	"github.com/ppworkbook/workbook/lessons"
 	"github.com/ppworkbook/workbook/workbook/engine"
 	"github.com/ppworkbook/workbook/workbook/learn"
+	"github.com/ppworkbook/workbook/workbook/sandbox"
 	"github.com/ppworkbook/workbook/workbook/term"
 	"github.com/ppworkbook/workbook/workbook/verify"
 )
@@ -28,7 +29,7 @@ expects. PATH is a Markdown file (whatever its name) or a directory (searched
 recursively for *.md, *.markdown and *.mdx); with no PATH, the lessons built
 into the workbook are verified.
 Flags and paths may come in any order; the global flags (--color, --lessons,
---dir) may also come before "verify".
+--sandbox, --dir) may also come before "verify".
 
 Flags:
   -j N            run N programs at once (default: 4 per CPU; most programs wait)
@@ -63,11 +64,11 @@ type verifyFlags struct {
 	shard   string
 	count   int
 	paths   []string
-	sandbox string
 	given   []string // the flags set on the command line
 	// Globals: --color WHEN, --lessons DIR (the documents to verify
-	// when no PATH is given) and --dir, the learner's work directory,
-	// accepted like every command accepts it and not used by verify.
+	// when no PATH is given), --sandbox POLICY and --dir, the learner's
+	// work directory, accepted like every command accepts it and not
+	// used by verify.
 	learn.Globals
 }
 
@@ -102,7 +103,6 @@ func parseVerify(args []string, g learn.Globals) (*verifyFlags, error) {
 	fs.StringVar(&f.junit, "junit", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
 	f.Globals.Register(fs)
-	fs.StringVar(&f.sandbox, "sandbox", "", "")
 	fs.IntVar(&f.count, "count", 1, "")
 	// Flags may come after paths: parse, take a path, parse again.
 	for {
@@ -127,6 +127,9 @@ func parseVerify(args []string, g learn.Globals) (*verifyFlags, error) {
 		return nil, fmt.Errorf("bad --engine %q: want auto, yaegi, compiled or both", f.engine)
 	}
 	if _, err := term.Colour(f.Color, false, false); err != nil {
+		return nil, err
+	}
+	if _, err := sandbox.ParsePolicy(f.Sandbox); err != nil {
 		return nil, err
 	}
 	if f.jobs < 1 {
@@ -173,6 +176,9 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 		}
 	}
 
+	// The sandbox's shared set-up is made while the documents load.
+	defer sandbox.Prepare()()
+
 	var docs []*lessons.Document
 	switch {
 	case len(f.paths) == 0 && f.Lessons != "":
@@ -203,7 +209,7 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 
 	useColour := colour(f.Color, stdout, env)
 	pal := term.NewPalette(useColour)
-	box, ok := sandboxSetup("verify", f.sandbox, env, stderr)
+	box, ok := sandboxSetup("verify", f.Sandbox, env, stderr)
 	if !ok {
 		return 2
 	}

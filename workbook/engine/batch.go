@@ -21,8 +21,11 @@ import (
 // returned function waits for it. A program the batch could not build is
 // built on its own when a run needs it. Packages with tests and cgo
 // programs are left to their runs.
+//
+// Prebuild is not a request: it takes no pre-started child (the first
+// request still gets the one New started) and does not start the pool.
 func (r *Runner) Prebuild(ctx context.Context, reqs []Request) (wait func()) {
-	c, _ := r.engines()
+	c := r.compiled
 	var progs []*lessons.Program
 	for _, req := range reqs {
 		if needsCompiler(req) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ppworkbook/workbook/lessons"
+	"github.com/ppworkbook/workbook/workbook/sandbox"
 )
 
 // TestPrebuildOneToolchainCall builds three programs that need the
@@ -57,5 +58,47 @@ func TestFailedPackages(t *testing.T) {
 	got := failedPackages([]byte(out), "workbook.lesson/batch")
 	if len(got) != 1 || got["p0002"] != "doc.md:4:2: declared and not used: x\n" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// TestPrebuildIsNotARequest: a batch build takes no pre-started child and
+// does not start the pool (the first request still gets the child New
+// started), and the runs after the pool has started share the batch's
+// builds (one toolchain call for both programs).
+func TestPrebuildIsNotARequest(t *testing.T) {
+	r, err := New(Options{CacheDir: t.TempDir(), Warm: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.compiled.tc.path == "" {
+		t.Skip("no go toolchain on PATH")
+	}
+	a := program(`fmt.Println("a")`)
+	b := program(`fmt.Println("b")`)
+	wait := r.Prebuild(context.Background(), []Request{{Program: a, Engine: Compiled}, {Program: b, Engine: Compiled}})
+	defer wait()
+	pool := func() *sandbox.Pool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.pool
+	}
+	v, err := r.Run(context.Background(), Request{Program: a, Engine: Compiled})
+	if err != nil || v.End != Exited || string(v.Stdout) != "a\n" {
+		t.Fatalf("a: %s, %v", verdictSummary(v), err)
+	}
+	if pool() != nil {
+		t.Fatal("the pool started at the first request: Prebuild counted as one")
+	}
+	v, err = r.Run(context.Background(), Request{Program: b, Engine: Compiled})
+	if err != nil || v.End != Exited || string(v.Stdout) != "b\n" {
+		t.Fatalf("b: %s, %v", verdictSummary(v), err)
+	}
+	if pool() == nil {
+		t.Fatal("no pool after the second request")
+	}
+	wait()
+	if n := r.compiled.builds.Load(); n != 1 {
+		t.Fatalf("%d toolchain calls, want 1 (the batch, shared by both runs)", n)
 	}
 }

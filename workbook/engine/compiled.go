@@ -28,11 +28,6 @@ type compiledEngine struct {
 	limits    sandbox.Limits
 	maxOutput int64
 	box       Sandbox
-	// pool, when not nil, provides pre-started sandbox children (the
-	// Runner shares its interpreter pool: any child can exec a binary)
-	// where the sandbox cannot start a binary directly (see
-	// docs/sandbox.md, "Direct start of binaries").
-	pool *sandbox.Pool
 	// builds counts toolchain invocations (tests prove cache hits with it).
 	builds atomic.Int64
 
@@ -238,9 +233,10 @@ func parseBuildErrors(out []byte, p *lessons.Program) []Diagnostic {
 	return diags
 }
 
-// run builds req.Program if needed and runs it in the sandbox.
+// run builds req.Program if needed and runs it in the sandbox, in a
+// fresh child where the binary cannot be started directly.
 func (c *compiledEngine) run(ctx context.Context, req Request) (*Verdict, error) {
-	return c.runWith(ctx, req, c.pool)
+	return c.runWith(ctx, req, nil)
 }
 
 // runWith is run with the children of pool (nil: a fresh child).
@@ -295,7 +291,7 @@ func (c *compiledEngine) exec(ctx context.Context, req Request, pool *sandbox.Po
 		Seen:      req.Seen,
 		Hide:      c.box.Hide,
 		Strict:    c.box.Strict,
-		DocDir:    req.Dir,
+		DocDir:    docDir(p, req.Dir),
 	}
 	if spec.Timeout <= 0 {
 		spec.Timeout = p.Timeout

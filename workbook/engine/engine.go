@@ -136,12 +136,15 @@ const DefaultTimeout = lessons.DefaultTimeout
 type Runner struct {
 	opts Options
 
-	mu sync.Mutex
-	// compiled is the compiled engine; it is replaced by one sharing the
-	// pool when the pool starts.
+	// compiled is the compiled engine: its cache and the builds under
+	// way, shared by every request (and Prebuild).
 	compiled *compiledEngine
+
+	mu sync.Mutex
 	// pool, once started, holds pre-started sandbox children with the
-	// interpreter warmed; any child can also exec a compiled binary.
+	// interpreter warmed; any child can also exec a compiled binary
+	// where the sandbox cannot start one directly (see docs/sandbox.md,
+	// "Direct start of binaries").
 	pool *sandbox.Pool
 	// early, when Warm > 0, is the one child started by New for the
 	// first request, so that its start overlaps the caller's work.
@@ -202,10 +205,6 @@ func (r *Runner) startPool() {
 		return
 	}
 	r.pool, r.cancel = pool, cancel
-	if c, err := newCompiledEngine(r.opts); err == nil {
-		c.pool = pool
-		r.compiled = c
-	}
 }
 
 // Start starts the pool of opts.Warm children now rather than at the

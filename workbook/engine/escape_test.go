@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -204,16 +203,6 @@ func TestEscapes(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if eng == Yaegi && cgoLinked() {
-					// The interpreter runs in this (cgo) test binary,
-					// whose threads cannot all drop their privileges: a
-					// strict sandbox must refuse the run rather than
-					// pretend. TestEscapesWorkbook runs the real binary.
-					if v.End != EngineError || !strings.Contains(v.Message, sandbox.ProtCapabilities) {
-						t.Errorf("not refused: %s", verdictSummary(v))
-					}
-					return
-				}
 				if v.Engine != eng || v.End != Exited || v.ExitCode != 0 {
 					t.Fatalf("%s\nstdout: %s\nstderr: %.800s", verdictSummary(v), v.Stdout, v.Stderr)
 				}
@@ -264,9 +253,6 @@ func TestEscapesLandlock(t *testing.T) {
 	for _, eng := range []string{Compiled, Yaegi} {
 		for _, tc := range escapeCases[:3] { // write, read a home, delete
 			t.Run(eng+"/"+tc.name, func(t *testing.T) {
-				if eng == Yaegi && cgoLinked() {
-					t.Skip("this test binary links cgo: Landlock cannot reach all its threads (TestEscapesWorkbook runs the real binary)")
-				}
 				src := escapePrelude + tc.body + "}\n"
 				src = strings.NewReplacer("HOST", host).Replace(src)
 				p := &lessons.Program{File: "escape.md", Line: 1, Name: tc.name, Source: src, Timeout: 20 * time.Second}
@@ -289,20 +275,15 @@ func TestEscapesLandlock(t *testing.T) {
 	}
 }
 
-// cgoLinked reports whether this test binary links cgo (as -race does):
-// then syscall.AllThreadsSyscall, through which a payload drops its
-// privileges and enforces Landlock, is refused.
-func cgoLinked() bool {
-	_, _, e := syscall.AllThreadsSyscall(syscall.SYS_GETPID, 0, 0, 0)
-	return e == syscall.ENOTSUP
-}
-
 // TestEscapesWorkbook runs the escape attempts as CI does: the real
-// workbook binary (built here without cgo, as `go build` makes it)
-// verifying a document of each, with --sandbox strict, under both
-// engines; and the file system's attempts again without namespaces, where
-// Landlock contains them. Every program must pass: its output is the
-// list of its contained attempts.
+// workbook binary verifying a document of each, with --sandbox strict,
+// under both engines; and the file system's attempts again without
+// namespaces, where Landlock contains them. Every program must pass: its
+// output is the list of its contained attempts. The binary is built both
+// as `go build` makes it where a C compiler is installed (cgo linked in
+// by net and os/user: the interpreter's threads cannot all be stripped
+// of privileges after the start, so the child must start without them)
+// and with CGO_ENABLED=0.
 func TestEscapesWorkbook(t *testing.T) {
 	if !sandbox.DirectStart() {
 		t.Skip("needs the namespaces a root workbook creates")
@@ -310,11 +291,22 @@ func TestEscapesWorkbook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the workbook")
 	}
+	for _, cgo := range []string{"", "0"} {
+		t.Run("CGO_ENABLED="+cgo, func(t *testing.T) { escapesWorkbook(t, cgo) })
+	}
+}
+
+// escapesWorkbook is TestEscapesWorkbook with the binary built with
+// CGO_ENABLED=cgo (empty: the go command's default).
+func escapesWorkbook(t *testing.T, cgo string) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "workbook")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Dir = filepath.Join("..", "..")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Env = os.Environ()
+	if cgo != "" {
+		build.Env = append(build.Env, "CGO_ENABLED="+cgo)
+	}
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the workbook: %v\n%s", err, out)
 	}
@@ -361,6 +353,14 @@ func TestEscapesWorkbook(t *testing.T) {
 	for _, eng := range []string{Compiled, Yaegi} {
 		t.Run(eng, func(t *testing.T) {
 			out, _ := verify(t, env, "--engine", eng, "--sandbox", "strict", all)
+			if want := fmt.Sprintf("%d passed, 0 failed", len(escapeCases)); !strings.Contains(out, want) {
+				t.Errorf("want %q:\n%s", want, out)
+			}
+			escapeHostUnchanged(t, host)
+		})
+		t.Run(eng+"/userns", func(t *testing.T) {
+			// As a user without privilege would: a user namespace.
+			out, _ := verify(t, append(env, "WORKBOOK_SANDBOX_ISOLATION=user+pid+mount"), "--engine", eng, "--sandbox", "strict", all)
 			if want := fmt.Sprintf("%d passed, 0 failed", len(escapeCases)); !strings.Contains(out, want) {
 				t.Errorf("want %q:\n%s", want, out)
 			}

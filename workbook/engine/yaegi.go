@@ -39,7 +39,7 @@ func (x *run) yaegi(ctx context.Context, req Request, a analysis) *Verdict {
 		Seen:      req.Seen,
 		Hide:      x.opts.Sandbox.Hide,
 		Strict:    x.opts.Sandbox.Strict,
-		DocDir:    req.Dir,
+		DocDir:    docDir(p, req.Dir),
 	}
 	var filter *reportFilter
 	if req.Stderr != nil {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -87,7 +88,7 @@ type environment struct {
 	LessonsDir     string // $WORKBOOK_LESSONS
 	NoColor        bool   // the environment asks for no colour (term.NoColor)
 	CacheMax       string // $WORKBOOK_CACHE_MAX: the compiled-program cache's cap
-	SandboxStrict  bool   // $WORKBOOK_SANDBOX=strict: a missing protection fails the run
+	SandboxStrict  bool   // $WORKBOOK_SANDBOX=strict: a missing protection fails the run (--sandbox overrides it)
 	Terminal       bool   // stdout is a terminal: colour by default
 	Interactive    bool   // stdin is a terminal: questions may be asked
 	Width          int    // columns for reading lessons
@@ -147,6 +148,16 @@ type app struct {
 	dir     workDir
 	cat     *catalog
 	store   progress.Store
+	// cmd is the command's name ("" for the interactive workbook), as
+	// the sandbox's refusal names it.
+	cmd string
+	// strict: a missing protection of the sandbox is a hard failure
+	// (--sandbox, else $WORKBOOK_SANDBOX).
+	strict bool
+	// sandboxOnce makes the sandbox's line and refusal come once per
+	// command, however many checkers it starts.
+	sandboxOnce sync.Once
+	sandboxErr  error
 }
 
 // command is one learner command.
@@ -207,9 +218,10 @@ func commands() []command {
 
 // Globals are the global flags, accepted before a command's name and after
 // it, by every command: the command line (package cli) reads them with
-// Register too.
+// Register too. Sandbox is the sandbox policy of the commands that run
+// programs ("" when not given: $WORKBOOK_SANDBOX decides).
 type Globals struct {
-	Lessons, Dir, Color string
+	Lessons, Dir, Color, Sandbox string
 }
 
 // Register adds the global flags to fs, with g's values as defaults.
@@ -217,6 +229,7 @@ func (g *Globals) Register(fs *flag.FlagSet) {
 	fs.StringVar(&g.Lessons, "lessons", g.Lessons, "use the lessons in `DIR` instead of the built-in ones (default $WORKBOOK_LESSONS)")
 	fs.StringVar(&g.Dir, "dir", g.Dir, "your work directory `DIR` (default ./"+DefaultWorkDir+", or $WORKBOOK_DIR)")
 	fs.StringVar(&g.Color, "color", g.Color, "colour: auto, always or never")
+	fs.StringVar(&g.Sandbox, "sandbox", g.Sandbox, SandboxUsage)
 }
 
 // parseInterspersed parses flags anywhere among the arguments and returns
@@ -247,7 +260,7 @@ func run(ctx context.Context, env environment, args []string) int {
 	top := flag.NewFlagSet("workbook", flag.ContinueOnError)
 	top.SetOutput(env.Stderr)
 	top.Usage = func() {
-		fmt.Fprint(env.Stderr, "usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [COMMAND] [ARGS]  (run `workbook help`)\n")
+		fmt.Fprint(env.Stderr, "usage: workbook [--dir DIR] [--lessons DIR] [--color WHEN] [--sandbox POLICY] [COMMAND] [ARGS]  (run `workbook help`)\n")
 	}
 	g.Register(top)
 	if err := top.Parse(args); err != nil {
@@ -302,12 +315,15 @@ func run(ctx context.Context, env environment, args []string) int {
 		}
 		return 1
 	}
+	a.cmd = cmd.name
 	err = cmd.run(a, &o, rest)
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, errSilent):
 		return 1
+	case errors.Is(err, ErrSandboxRefused):
+		return 2 // SandboxSetup has said why
 	case isUsage(err):
 		fmt.Fprintf(env.Stderr, "workbook %s: %v\nusage: workbook %s %s\n", cmd.name, err, cmd.name, cmd.args)
 		return 2
@@ -338,7 +354,7 @@ func help(stdout, stderr io.Writer, args []string) int {
 		fmt.Fprintf(stderr, "workbook help: unknown command %q\n", args[0])
 		return 2
 	}
-	fmt.Fprint(stdout, "Learner commands (flags --dir DIR, --lessons DIR and --color WHEN work with all of them):\n\n")
+	fmt.Fprint(stdout, "Learner commands (flags --dir DIR, --lessons DIR, --color WHEN and --sandbox POLICY work with all of them):\n\n")
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	for _, c := range commands() {
 		name := c.name
@@ -372,6 +388,9 @@ func newApp(ctx context.Context, env environment, g Globals) (*app, error) {
 	}
 	a.colour = colour
 	a.p = newPalette(a.colour)
+	if a.strict, err = SandboxStrict(g.Sandbox, env.SandboxStrict); err != nil {
+		return nil, usageError("%v", err)
+	}
 	dir := g.Dir
 	if dir == "" {
 		dir = env.WorkDir
@@ -460,11 +479,26 @@ func (a *app) checker(hide ...string) (Checker, func(), error) {
 	if a.env.Checker != nil {
 		return a.env.Checker, func() {}, nil
 	}
-	c, err := newEngineChecker(a.colour, a.env.CacheMax, engine.Sandbox{Hide: hide, Strict: a.env.SandboxStrict})
+	if err := a.sandboxReady(); err != nil {
+		return nil, nil, err
+	}
+	c, err := newEngineChecker(a.colour, a.env.CacheMax, engine.Sandbox{Hide: hide, Strict: a.strict})
 	if err != nil {
 		return nil, nil, err
 	}
 	return c, func() { c.Close() }, nil
+}
+
+// sandboxReady is the sandbox's set-up of a command that runs programs,
+// done once before the first program (SandboxSetup): the line saying
+// which protections are missing here, and ErrSandboxRefused when a strict
+// policy finds one missing. A test's Checker runs nothing: no set-up.
+func (a *app) sandboxReady() error {
+	if a.env.Checker != nil {
+		return nil
+	}
+	a.sandboxOnce.Do(func() { a.sandboxErr = SandboxSetup(a.cmd, a.strict, a.env.Stderr) })
+	return a.sandboxErr
 }
 
 // rel returns path relative to the current directory when that is shorter.

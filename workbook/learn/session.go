@@ -451,6 +451,11 @@ func runUI(ctx context.Context, env environment, g Globals) int {
 		}
 		return 1
 	}
+	// The sandbox's line (and a strict refusal) before the interface
+	// takes the terminal, not in the middle of it.
+	if err := a.sandboxReady(); err != nil {
+		return 2
+	}
 	wb := &Workbook{a: a}
 	defer wb.Close()
 	if err := env.UI(ctx, wb); err != nil {

@@ -22,9 +22,11 @@ const (
 	envWarm  = "WORKBOOK_SANDBOX_WARM"  // payload to warm before the spec arrives
 	envDir   = "WORKBOOK_SANDBOX_DIR"   // the run directory to create and enter
 	envNet   = "WORKBOOK_SANDBOX_NET"   // "new": bring up lo of a new network namespace; "lent": it is up
-	// envTemplate is "1" when the child's mount namespace is a copy of
-	// the template (see mountTemplate): read-only, its homes hidden.
-	envTemplate = "WORKBOOK_SANDBOX_TEMPLATE"
+	// envConfined is "1" when the parent set up the child's mount
+	// namespace (a copy of the template: read-only, the homes hidden,
+	// /tmp private, the run directory made) and started it without
+	// capabilities; it makes the mounts that depend on the spec too.
+	envConfined = "WORKBOOK_SANDBOX_CONFINED"
 	// envIsolation, in the workbook's own environment, names the strongest
 	// isolation to try ("pid+mount", "user+pid+mount" or "pgroup"): it
 	// forces the fallbacks, for tests and for machines where namespaces
@@ -53,9 +55,11 @@ type wireSpec struct {
 	// RLIMIT_NPROC counts them all, so the limit is raised by as many.
 	NprocBase uint64
 	Hide      []string // DefaultHidden and Spec.Hide
-	Defaults  int      // how many of Hide are DefaultHidden's
 	DocDir    string
-	Strict    bool
+	// Cwd, when set, is the working directory the parent prepared (a
+	// confined child's document folder).
+	Cwd    string
+	Strict bool
 }
 
 // IsChild reports whether this process was started by the sandbox as a child.
@@ -86,6 +90,9 @@ func MainForTest(m interface{ Run() int }, payloads map[string]Payload) {
 // /tmp, warms the pool's payload, reports ready, reads the Spec, applies the
 // limits, environment and stdin, then execs Spec.Path or runs the payload.
 func ChildMain(payloads map[string]Payload) int {
+	if fd := os.Getenv(envResume); fd != "" {
+		return resumed(payloads, fd)
+	}
 	status := os.NewFile(statusFD, "status")
 	ctl := os.NewFile(ctlFD, "control")
 	if status == nil || ctl == nil {
@@ -101,27 +108,31 @@ func ChildMain(payloads map[string]Payload) int {
 	// private /tmp and the hidden directories cover here.
 	hostRoot := hostRootFD
 	syscall.CloseOnExec(hostRoot)
-	copied := os.Getenv(envTemplate) == "1"
-	if os.Getenv(envMount) == "1" {
-		if err := privateTmp(copied); err != nil {
+	// confined: the parent set up the mount namespace and will make
+	// the spec's mounts; this process has no capabilities.
+	confined := os.Getenv(envConfined) == "1"
+	if confined {
+		private = true
+	} else if os.Getenv(envMount) == "1" {
+		if err := privateTmp(false); err != nil {
 			fmt.Fprintf(os.Stderr, "sandbox child: private /tmp: %v\n", err)
 		} else {
 			private = true
 		}
 	}
 	dir := os.Getenv(envDir)
-	if err := makeRunDir(dir); err != nil {
+	enterDir := makeRunDir
+	if confined {
+		enterDir = os.Chdir
+	}
+	if err := enterDir(dir); err != nil {
 		fmt.Fprintf(status, "error run directory: %v\n", err)
 		return 127
 	}
 	var missing []string
 	lack := func(err error) { missing = append(missing, lackOf(err)) }
-	if private {
-		if copied {
-			if err := writableRunDir(dir); err != nil {
-				lack(err)
-			}
-		} else if err := confineBase(dir); err != nil {
+	if private && !confined {
+		if err := confineBase(dir); err != nil {
 			lack(err)
 		}
 		// The child is the init of a new PID namespace: its /proc.
@@ -150,10 +161,6 @@ func ChildMain(payloads map[string]Payload) int {
 	if _, err := fmt.Fprintf(status, "ready %d\n", ready); err != nil {
 		return 127
 	}
-	docTree, err := receiveTree(ctlFD)
-	if err != nil {
-		return fail("reading spec: %v", err)
-	}
 	data, err := io.ReadAll(ctl)
 	if err != nil {
 		return fail("reading spec: %v", err)
@@ -166,27 +173,23 @@ func ChildMain(payloads map[string]Payload) int {
 	if err := setStdin(spec); err != nil {
 		return fail("stdin: %v", err)
 	}
-	if private {
+	if spec.Cwd != "" {
+		if err := os.Chdir(spec.Cwd); err != nil {
+			lack(fmt.Errorf("%s: %w", ProtDocDir, err))
+		}
+	}
+	if private && !confined {
 		if spec.DocDir != "" {
-			// The copy made by the parent where the folder is visible;
-			// in a user namespace the kernel refuses it as a layer, but
-			// there the folder is still visible (nothing hidden yet).
-			lower := spec.DocDir
-			if docTree >= 0 && copied {
-				lower = fmt.Sprintf("/proc/self/fd/%d", docTree)
-			}
-			if cwd, err := docLayer(dir, lower); err != nil {
+			// In a user namespace the kernel refuses the parent's copy
+			// of the folder as a layer, but there the folder is still
+			// visible (nothing hidden yet).
+			if cwd, err := docLayer(dir, spec.DocDir); err != nil {
 				lack(err)
 			} else if err := os.Chdir(cwd); err != nil {
 				lack(fmt.Errorf("%s: %w", ProtDocDir, err))
 			}
 		}
-		hide := append(spec.Hide, runtimeDirs...)
-		if copied {
-			// The template hides the defaults and runtimeDirs.
-			hide = spec.Hide[min(len(spec.Hide), spec.Defaults):]
-		}
-		if err := hideDirs(hide, dir); err != nil {
+		if err := hideDirs(append(spec.Hide, runtimeDirs...), dir); err != nil {
 			lack(err)
 		}
 	}
@@ -202,7 +205,12 @@ func ChildMain(payloads map[string]Payload) int {
 			}
 		}
 		var err error
-		if ruleset, err = landlockRuleset(dir, spec.Hide, spec.DocDir, spec.Path); err != nil {
+		exe := spec.Path
+		if exe == "" {
+			// A payload may execute the workbook again (resume).
+			exe, _ = os.Executable()
+		}
+		if ruleset, err = landlockRuleset(dir, spec.Hide, spec.DocDir, exe); err != nil {
 			lack(err)
 		}
 	}
@@ -247,12 +255,26 @@ func ChildMain(payloads map[string]Payload) int {
 	if !ok || p.Run == nil {
 		return fail("no payload %q", spec.Payload)
 	}
+	unix.Close(hostRoot)
+	if !confined && (private || ruleset >= 0) && !allThreadsSyscalls() {
+		// This process links cgo: its capabilities and Landlock cannot
+		// be taken from its threads one by one
+		// (syscall.AllThreadsSyscall refuses). Take them from this
+		// thread and execute the workbook again from it: the new image
+		// starts without capabilities and every thread it starts is
+		// inside the Landlock domain.
+		runtime.LockOSThread()
+		if err := dropThreadPrivileges(); err != nil {
+			lack(err)
+		}
+		enforce(false)
+		if !report(status, missing, spec.Strict) {
+			return fail("%v", strictError(protectionsMissing(missing)))
+		}
+		return fail("resuming: %v", resume(data))
+	}
 	if spec.Payload != warmed && p.Warm != nil && !p.WarmAhead {
 		warm = p.Warm()
-	}
-	unix.Close(hostRoot)
-	if docTree >= 0 {
-		unix.Close(docTree)
 	}
 	os.Clearenv()
 	for _, kv := range spec.Env {
@@ -260,7 +282,12 @@ func ChildMain(payloads map[string]Payload) int {
 		os.Setenv(k, v)
 	}
 	setProcs()
-	if err := dropProcessPrivileges(); err != nil {
+	if confined {
+		// Started without capabilities: make sure.
+		if err := noCapabilities(); err != nil {
+			lack(err)
+		}
+	} else if err := dropProcessPrivileges(); err != nil {
 		lack(err)
 	}
 	enforce(true)
@@ -271,25 +298,57 @@ func ChildMain(payloads map[string]Payload) int {
 	return p.Run(warm, spec.Request)
 }
 
-// receiveTree reads the first byte of the control socket fd and returns
-// the descriptor it carries (the document's folder), or -1.
-func receiveTree(fd int) (int, error) {
-	oob := make([]byte, unix.CmsgSpace(4))
-	var b [1]byte
-	_, oobn, _, _, err := unix.Recvmsg(fd, b[:], oob, 0)
+// envResume names, in a child that executed itself again (resume), the
+// descriptor of a memfd holding its spec.
+const envResume = "WORKBOOK_SANDBOX_RESUME"
+
+// resumed is ChildMain in a child that executed itself again (resume):
+// what the spec needs of the process is done (directory, input, limits,
+// Landlock, protections reported on the status pipe); it runs the
+// payload.
+func resumed(payloads map[string]Payload, fdText string) int {
+	status := os.NewFile(statusFD, "status")
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(status, "error "+format+"\n", args...)
+		return 127
+	}
+	fd, err := strconv.Atoi(fdText)
 	if err != nil {
-		return -1, err
+		return fail("resuming: %v", err)
 	}
-	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
-	if err != nil || len(msgs) == 0 {
-		return -1, nil
+	f := os.NewFile(uintptr(fd), "spec")
+	f.Seek(0, io.SeekStart)
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return fail("resuming: %v", err)
 	}
-	fds, err := unix.ParseUnixRights(&msgs[0])
-	if err != nil || len(fds) == 0 {
-		return -1, nil
+	var spec wireSpec
+	if err := json.Unmarshal(data, &spec); err != nil {
+		return fail("decoding spec: %v", err)
 	}
-	unix.CloseOnExec(fds[0])
-	return fds[0], nil
+	p, ok := payloads[spec.Payload]
+	if !ok || p.Run == nil {
+		return fail("no payload %q", spec.Payload)
+	}
+	if err := noCapabilities(); err != nil {
+		if spec.Strict {
+			return fail("%v", strictError([]string{lackOf(err)}))
+		}
+		fmt.Fprintf(status, "lack %s\n", lackOf(err))
+	}
+	var warm any
+	if p.Warm != nil {
+		warm = p.Warm()
+	}
+	os.Clearenv()
+	for _, kv := range spec.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		os.Setenv(k, v)
+	}
+	setProcs()
+	status.Close()
+	return p.Run(warm, spec.Request)
 }
 
 // report writes on the status pipe the protections the run has and

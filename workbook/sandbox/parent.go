@@ -50,9 +50,39 @@ type child struct {
 	direct    bool          // started by the workbook itself (direct.go), not a re-executed child
 	done      chan struct{} // closed when the child has been waited for
 	netFD     int           // the network namespace lent for the run (see netLender), or -1
+	// confined: the thread that started the child (see startOwned) set
+	// up its mount namespace and started it without capabilities; the
+	// mounts that depend on the spec are made on that thread too, by a
+	// job (onThread) handed to it before the spec is sent.
+	confined bool
+	jobs     chan func()
+	noJobs   chan struct{} // closed (endJobs) once no job will come
+	endOnce  sync.Once
 	// haves and missing are the protections the run has besides the
 	// namespaces' (Landlock) and those it lacks (see Result.Protections).
 	haves, missing []string
+}
+
+// onThread runs fn on the thread that started the confined child c, in
+// the child's mount namespace, and waits for it. It reports false, not
+// running fn, once that thread has stopped taking jobs.
+func (c *child) onThread(fn func()) bool {
+	done := make(chan struct{})
+	select {
+	case c.jobs <- func() { defer close(done); fn() }:
+		<-done
+		return true
+	case <-c.noJobs:
+		return false
+	}
+}
+
+// endJobs tells the thread that started the confined child c that no job
+// will come: it goes on to wait for the child.
+func (c *child) endJobs() {
+	if c.noJobs != nil {
+		c.endOnce.Do(func() { close(c.noJobs) })
+	}
 }
 
 // release gives back what the run borrowed and closes c.done: c.cmd has
@@ -99,25 +129,10 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		closers = append(closers, w)
 		return w, nil
 	}
-	// The control channel is a socket pair: the document's folder
-	// travels on it as a descriptor (see sendSpec).
-	// Under ForkLock, as os.Pipe does where it cannot create the
-	// descriptors close-on-exec at once: a child started meanwhile by
-	// another goroutine must not inherit them (this child would then
-	// never see the end of its spec).
-	syscall.ForkLock.RLock()
-	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err == nil {
-		unix.CloseOnExec(pair[0])
-		unix.CloseOnExec(pair[1])
-	}
-	syscall.ForkLock.RUnlock()
+	ctlR, err := pipe(&c.ctl, true)
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: control socket: %w", err)
+		return nil, err
 	}
-	c.ctl = os.NewFile(uintptr(pair[0]), "control")
-	ctlR := os.NewFile(uintptr(pair[1]), "control")
-	closers = append(closers, ctlR)
 	statusW, err := pipe(&c.status, false)
 	if err != nil {
 		return nil, err
@@ -211,6 +226,13 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 // child inherits; the thread is then never unlocked and ends with the
 // goroutine. So it is with tmpl, a mount namespace for the thread to
 // enter (the template), which a child started with CLONE_NEWNS copies.
+//
+// A confined child (c.confined, with tmpl) is not given a mount namespace
+// of its own: the thread unshares a copy of the template, sets it up as
+// the run's (confineThread), takes away the privileges of what it execs
+// and starts the child in it, without capabilities. The thread then runs
+// the one job the run hands it (onThread: the mounts that depend on the
+// spec) before it waits for the child.
 func startOwned(cmd *exec.Cmd, c *child, tmpl int) error {
 	started := make(chan error, 1)
 	go func() {
@@ -227,6 +249,12 @@ func startOwned(cmd *exec.Cmd, c *child, tmpl int) error {
 				return
 			}
 		}
+		if c.confined {
+			if err := c.confineThread(); err != nil {
+				started <- err
+				return
+			}
+		}
 		if tmpl < 0 && c.netFD < 0 {
 			defer runtime.UnlockOSThread()
 		}
@@ -235,6 +263,13 @@ func startOwned(cmd *exec.Cmd, c *child, tmpl int) error {
 			return
 		}
 		started <- nil
+		if c.confined {
+			select {
+			case job := <-c.jobs:
+				job()
+			case <-c.noJobs:
+			}
+		}
 		cmd.Wait()
 		c.release()
 	}()
@@ -279,6 +314,7 @@ func (c *child) signal(sig syscall.Signal) {
 // discard kills the child and everything in its group, waits for it and
 // removes its run directory.
 func (c *child) discard() {
+	c.endJobs()
 	if c.cmd != nil && c.cmd.Process != nil {
 		c.signal(syscall.SIGKILL)
 		<-c.done
@@ -403,13 +439,26 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		DocDir: spec.DocDir, Strict: spec.Strict,
 	}
 	defaults := DefaultHidden()
-	wire.Hide, wire.Defaults = append(defaults, spec.Hide...), len(defaults)
+	wire.Hide = append(defaults, spec.Hide...)
+	if c.confined {
+		// The mounts of this spec are made by the thread that started
+		// the child, which has no capabilities to make them itself.
+		tree := copyTree(spec.DocDir)
+		wire.Cwd = c.confineRun(spec, tree)
+		if tree >= 0 {
+			unix.Close(tree)
+		}
+		wire.DocDir, wire.Hide = "", nil
+		if spec.Strict && len(protectionsMissing(c.missing)) > 0 {
+			return nil, strictError(protectionsMissing(c.missing))
+		}
+	}
 	data, err := json.Marshal(wire)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: encoding spec: %w", err)
 	}
 	return c.supervise(ctx, spec, s, func() error {
-		werr := c.sendSpec(data, spec.DocDir)
+		_, werr := c.ctl.Write(data)
 		c.ctl.Close()
 		// EOF on the status pipe: the program was exec'd or the payload runs.
 		unwatch := context.AfterFunc(ctx, func() { c.status.SetReadDeadline(time.Now()) })
@@ -434,24 +483,6 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 		}
 		return nil
 	})
-}
-
-// sendSpec writes the encoded spec on the control socket, after one byte
-// that carries, when docDir is set, a detached copy of the document's
-// folder (open_tree): made here, in the workbook's mount namespace where
-// the folder is visible, it is the lower layer of the run's overlay even
-// where the child hides the directory that holds it.
-func (c *child) sendSpec(data []byte, docDir string) error {
-	var rights []byte
-	if tree := copyTree(docDir); tree >= 0 {
-		defer unix.Close(tree)
-		rights = unix.UnixRights(tree)
-	}
-	if err := unix.Sendmsg(int(c.ctl.Fd()), []byte{0}, rights, nil, 0); err != nil {
-		return err
-	}
-	_, err := c.ctl.Write(data)
-	return err
 }
 
 // supervise runs start, which must leave the program running with its

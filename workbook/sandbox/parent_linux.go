@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"syscall"
@@ -30,12 +31,23 @@ func isolationsFrom(name string) []isolation {
 // (-1: none) for startOwned.
 func (c *child) prepare(cmd *exec.Cmd, iso isolation) int {
 	tmpl := -1
+	flags := iso.flags
 	if iso.mount && !iso.user {
-		// Root: the child's mount namespace is a copy of the
-		// template, made by cloning from a thread inside it.
+		// Root: the thread that starts the child sets up a copy of the
+		// template as the run's mount namespace and starts the child
+		// in it without capabilities (see startOwned): a child that
+		// had them could not give them all up where the workbook is
+		// linked with cgo (syscall.AllThreadsSyscall refuses), and an
+		// interpreted program would run with them.
 		var lacks []string
 		if tmpl, lacks = templates.get(); tmpl >= 0 {
-			cmd.Env = append(cmd.Env, envTemplate+"=1")
+			c.confined, c.jobs, c.noJobs = true, make(chan func()), make(chan struct{})
+			flags &^= syscall.CLONE_NEWNS
+			// The run's /tmp (or a hidden directory) may cover the
+			// binary: the child execs it through the workbook's /,
+			// which it gets as hostRootFD.
+			cmd.Path = hostPath(hostRootFD, cmd.Path)
+			cmd.Env = append(cmd.Env, envConfined+"=1")
 			c.missing = append(c.missing, lacks...)
 		}
 	}
@@ -53,7 +65,7 @@ func (c *child) prepare(cmd *exec.Cmd, iso isolation) int {
 		c.netFD = fd
 		cmd.Env = append(cmd.Env, envNet+"=lent")
 	}
-	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: iso.flags}
+	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: flags}
 	if iso.user {
 		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
 		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
@@ -79,4 +91,57 @@ func copyTree(dir string) int {
 		return -1
 	}
 	return fd
+}
+
+// confineThread sets up the calling thread's mount namespace, a copy of
+// the template it is in, as the run's of the confined child c: a private
+// /tmp, the run directory (writable), and the privileges of what the
+// thread execs taken away (see startOwned). The thread is never unlocked.
+func (c *child) confineThread() error {
+	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+		return err
+	}
+	if err := privateTmp(true); err != nil {
+		return err
+	}
+	if err := createRunDir(c.dir); err != nil {
+		return fmt.Errorf("run directory: %w", err)
+	}
+	if err := writableRunDir(c.dir); err != nil {
+		c.missing = append(c.missing, lackOf(err))
+	}
+	if err := dropThreadPrivileges(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// confineRun makes, on the thread of the confined child c (onThread),
+// the mounts that depend on spec: the document's folder (tree, a copy of
+// it made in the workbook's mount namespace, or -1), the hidden
+// directories of spec.Hide and a /proc of the child's PID namespace. It
+// returns the program's working directory ("" for the run directory)
+// and records what is missing in c.missing.
+func (c *child) confineRun(spec Spec, tree int) (cwd string) {
+	lack := func(err error) { c.missing = append(c.missing, lackOf(err)) }
+	ran := c.onThread(func() {
+		if spec.DocDir != "" {
+			var err error
+			if tree < 0 {
+				lack(fmt.Errorf("%s: %s cannot be opened", ProtDocDir, spec.DocDir))
+			} else if cwd, err = docLayer(c.dir, fmt.Sprintf("/proc/self/fd/%d", tree)); err != nil {
+				lack(err)
+			}
+		}
+		if err := hideDirs(spec.Hide, c.dir); err != nil {
+			lack(err)
+		}
+		if err := c.procOf(c.cmd.Process.Pid); err != nil {
+			lack(err)
+		}
+	})
+	if !ran {
+		lack(fmt.Errorf("%s: the child ended before its run", ProtProc))
+	}
+	return cwd
 }

@@ -101,8 +101,17 @@ func landlockRuleset(string, []string, string, string) (int, error) {
 func landlockRestrict(int, bool) error { return lacking(ProtLandlock) }
 func dropThreadPrivileges() error      { return lacking(ProtCapabilities) }
 func dropProcessPrivileges() error     { return lacking(ProtCapabilities) }
-func enterTemplate(int) error          { return lacking(ProtReadOnly) }
-func enterNet(int) error               { return lacking(ProtNetwork) }
+func noCapabilities() error            { return lacking(ProtCapabilities) }
+func allThreadsSyscalls() bool         { return false }
+
+// Prepare does nothing here: there is no mount template to make.
+func Prepare() (wait func()) { return func() {} }
+
+func resume([]byte) error                    { return lacking(ProtLandlock) }
+func enterTemplate(int) error                { return lacking(ProtReadOnly) }
+func enterNet(int) error                     { return lacking(ProtNetwork) }
+func (c *child) confineThread() error        { return lacking(ProtReadOnly) }
+func (c *child) confineRun(Spec, int) string { return "" }
 
 // netLender has nothing to lend here.
 type netLender struct{}
