@@ -25,8 +25,9 @@ import (
 
 // Run runs the interactive workbook on the terminal wb was opened on,
 // until the learner quits or ctx is done. The terminal is restored on
-// every way out, a panic in the interface included (bubbletea recovers
-// it, restores the terminal and returns an error).
+// every way out, a panic in the interface included (guard recovers it
+// and quits the program, which restores the terminal; Run returns an
+// error).
 func Run(ctx context.Context, wb *learn.Workbook) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -39,7 +40,8 @@ func Run(ctx context.Context, wb *learn.Workbook) error {
 // quits, ctx is done or it panics: in every case the terminal is given
 // back as it was.
 func runProgram(ctx context.Context, model tea.Model, in io.Reader, out io.Writer) error {
-	p := tea.NewProgram(model,
+	g := &guard{inner: model}
+	p := tea.NewProgram(g,
 		tea.WithAltScreen(),
 		tea.WithContext(ctx),
 		tea.WithInput(in),
@@ -52,6 +54,9 @@ func runProgram(ctx context.Context, model tea.Model, in io.Reader, out io.Write
 		tea.WithoutSignalHandler(),
 	)
 	_, err := p.Run()
+	if g.panicked != nil {
+		return fmt.Errorf("the interactive workbook stopped: %w", g.panicked)
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // interrupted (SIGINT or SIGTERM from outside): not an error
 	}
@@ -59,6 +64,82 @@ func runProgram(ctx context.Context, model tea.Model, in io.Reader, out io.Write
 		return fmt.Errorf("the interactive workbook stopped: %w", err)
 	}
 	return nil
+}
+
+// guard runs a model and turns a panic in its Update, its View or a
+// command it returned into the end of the program (tea.Quit), so that
+// bubbletea gives the terminal back, and into runProgram's error.
+type guard struct {
+	inner    tea.Model
+	panicked error // the first panic, set on bubbletea's goroutine
+}
+
+// panicMsg carries a panic of a command to the event loop.
+type panicMsg struct{ err error }
+
+func (g *guard) Init() tea.Cmd { return g.wrap(g.inner.Init()) }
+
+func (g *guard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	if pm, ok := msg.(panicMsg); ok {
+		if g.panicked == nil {
+			g.panicked = pm.err
+		}
+		return g, tea.Quit
+	}
+	if g.panicked != nil {
+		return g, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.panicked = fmt.Errorf("panic: %v", r)
+			cmd = tea.Quit
+		}
+	}()
+	m, c := g.inner.Update(msg)
+	g.inner = m
+	return g, g.wrap(c)
+}
+
+func (g *guard) View() (view string) {
+	if g.panicked != nil {
+		return ""
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.panicked = fmt.Errorf("panic: %v", r)
+			view = ""
+		}
+	}()
+	return g.inner.View()
+}
+
+// wrap returns cmd recovering from a panic as a panicMsg.
+func (g *guard) wrap(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = panicMsg{fmt.Errorf("panic: %v", r)}
+			}
+		}()
+		return g.wrapMsg(cmd())
+	}
+}
+
+// wrapMsg wraps the commands inside a batch or sequence message, which
+// bubbletea runs itself.
+func (g *guard) wrapMsg(msg tea.Msg) tea.Msg {
+	switch m := msg.(type) {
+	case tea.BatchMsg:
+		out := make(tea.BatchMsg, len(m))
+		for i, c := range m {
+			out[i] = g.wrap(c)
+		}
+		return out
+	}
+	return msg
 }
 
 // Options tune a Model.
