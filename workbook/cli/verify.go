@@ -218,7 +218,8 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 		fmt.Fprintf(stderr, "workbook verify: $%s: %v\n", engine.CacheMaxEnv, err)
 		return 2
 	}
-	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count), Sandbox: box, CacheMax: cacheMax})
+	runner, err := engine.New(engine.Options{Warm: min(f.jobs, childRuns(items, cl.Engine)*f.count), Sandbox: box,
+		CacheMax: cacheMax, Offline: offline(items)})
 	if err != nil {
 		fmt.Fprintf(stderr, "workbook verify: %v\n", err)
 		return 2
@@ -331,6 +332,17 @@ func writeJUnit(path string, results []verify.Result) error {
 
 // childRuns is how many of the items' runs may need a pre-started sandbox
 // child (see engine.NeedsChild), with the command line's engine cl.
+// offline reports whether every program of items is offline
+// (engine.Offline): the sandbox children then need no network namespace.
+func offline(items []verify.Item) bool {
+	for _, it := range items {
+		if it.Program.Mode != lessons.ModeSkip && !engine.Offline(it.Program) {
+			return false
+		}
+	}
+	return true
+}
+
 func childRuns(items []verify.Item, cl string) int {
 	n := 0
 	for _, it := range items {

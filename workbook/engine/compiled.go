@@ -292,6 +292,7 @@ func (c *compiledEngine) exec(ctx context.Context, req Request, pool *sandbox.Po
 		Hide:      c.box.Hide,
 		Strict:    c.box.Strict,
 		DocDir:    docDir(p, req.Dir),
+		Offline:   Offline(p),
 	}
 	if spec.Timeout <= 0 {
 		spec.Timeout = p.Timeout

@@ -114,6 +114,11 @@ type Options struct {
 	MaxOutput int64
 	// Warm is how many interpreter children to keep pre-started (0: none).
 	Warm int
+	// Offline: the pre-started children serve offline programs only
+	// (Offline, sandbox.PoolOptions.Offline), which saves each a network
+	// namespace; a program that is not offline gets a fresh child. For
+	// callers that know every program they will run is offline.
+	Offline bool
 	// Sandbox is what every run's sandbox adds to the defaults.
 	Sandbox Sandbox
 }
@@ -171,7 +176,7 @@ func New(opts Options) (*Runner, error) {
 		// A pool that starts one child in all (if it fails, the first
 		// request starts its own). It warms nothing: the request follows
 		// closely, and a one-off run builds only the tables it imports.
-		r.early, _ = sandbox.NewPool(context.Background(), 1, sandbox.PoolOptions{Total: 1})
+		r.early, _ = sandbox.NewPool(context.Background(), 1, sandbox.PoolOptions{Total: 1, Offline: opts.Offline})
 	}
 	return r, nil
 }
@@ -198,7 +203,7 @@ func (r *Runner) startPool() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	pool, err := sandbox.NewPool(ctx, r.opts.Warm, sandbox.PoolOptions{Payload: yaegiPayload})
+	pool, err := sandbox.NewPool(ctx, r.opts.Warm, sandbox.PoolOptions{Payload: yaegiPayload, Offline: r.opts.Offline})
 	if err != nil {
 		cancel()
 		r.opts.Warm = 0 // run without a pool

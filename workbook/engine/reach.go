@@ -36,13 +36,14 @@ var noFiles = sync.OnceValue(func() map[string]bool {
 	}
 })
 
-// docDir is the document's folder to show p's program (dir, see
-// sandbox.Spec.DocDir), or "" when the program cannot read it: it (and
-// its tests) imports only packages of noFiles. Such a run then needs no
-// overlay of the folder: the sandbox mounts none.
-func docDir(p *lessons.Program, dir string) string {
-	if dir == "" || p == nil {
-		return ""
+// Offline reports whether p's program can neither read a file by name,
+// start a process nor open a socket: it (and its tests) imports only
+// packages of noFiles (the standard library's, "C" and unsafe excluded).
+// Its runs see no document folder (docDir) and are offline
+// (sandbox.Spec.Offline: no network namespace, sockets refused).
+func Offline(p *lessons.Program) bool {
+	if p == nil {
+		return false
 	}
 	for _, src := range []string{p.Source, p.Tests} {
 		if src == "" {
@@ -50,14 +51,24 @@ func docDir(p *lessons.Program, dir string) string {
 		}
 		f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
 		if err != nil {
-			return dir
+			return false
 		}
 		for _, imp := range f.Imports {
 			path, err := strconv.Unquote(imp.Path.Value)
 			if err != nil || !noFiles()[path] {
-				return dir
+				return false
 			}
 		}
 	}
-	return ""
+	return true
+}
+
+// docDir is the document's folder to show p's program (dir, see
+// sandbox.Spec.DocDir), or "" when the program cannot read it (Offline):
+// such a run needs no overlay of the folder, and the sandbox mounts none.
+func docDir(p *lessons.Program, dir string) string {
+	if dir == "" || Offline(p) {
+		return ""
+	}
+	return dir
 }

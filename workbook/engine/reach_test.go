@@ -6,6 +6,8 @@ import (
 	"github.com/ppworkbook/workbook/lessons"
 )
 
+// TestDocDir: a program sees its document's folder, and is not offline,
+// unless it imports only packages that reach no file, process or socket.
 func TestDocDir(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
@@ -31,6 +33,9 @@ func TestDocDir(t *testing.T) {
 			}
 			if got := docDir(p, ""); got != "" {
 				t.Errorf("docDir without a folder = %q", got)
+			}
+			if got, want := Offline(p), tc.want == ""; got != want {
+				t.Errorf("Offline = %v, want %v", got, want)
 			}
 		})
 	}

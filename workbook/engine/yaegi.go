@@ -40,6 +40,7 @@ func (x *run) yaegi(ctx context.Context, req Request, a analysis) *Verdict {
 		Hide:      x.opts.Sandbox.Hide,
 		Strict:    x.opts.Sandbox.Strict,
 		DocDir:    docDir(p, req.Dir),
+		Offline:   Offline(p),
 	}
 	var filter *reportFilter
 	if req.Stderr != nil {

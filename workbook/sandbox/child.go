@@ -21,7 +21,7 @@ const (
 	envMount = "WORKBOOK_SANDBOX_MOUNT" // "1": the child is in a new mount namespace
 	envWarm  = "WORKBOOK_SANDBOX_WARM"  // payload to warm before the spec arrives
 	envDir   = "WORKBOOK_SANDBOX_DIR"   // the run directory to create and enter
-	envNet   = "WORKBOOK_SANDBOX_NET"   // "new": bring up lo of a new network namespace; "lent": it is up
+	envNet   = "WORKBOOK_SANDBOX_NET"   // "new": bring up lo of a new network namespace; "lent": it is up; "offline": sockets refused
 	// envConfined is "1" when the parent set up the child's mount
 	// namespace (a copy of the template: read-only, the homes hidden,
 	// /tmp private, the run directory made) and started it without
@@ -145,7 +145,7 @@ func ChildMain(payloads map[string]Payload) int {
 		if err := loopbackUp(); err != nil {
 			lack(err)
 		}
-	case "lent":
+	case "lent", "offline": // offline: sockets are refused (refuseSockets)
 	default:
 		missing = append(missing, ProtNetwork+" (no network namespace)")
 	}

@@ -177,13 +177,17 @@ func (c *child) launch(spec Spec, limits Limits) error {
 	lack := func(err error) {
 		c.missing = append(c.missing, lackOf(err))
 	}
-	if fd, err := nets.take(); err != nil {
-		lack(err)
-	} else if err := enterNet(fd); err != nil {
-		nets.give(fd)
-		lack(err)
-	} else {
-		c.netFD = fd
+	// An offline program (Spec.Offline) is refused sockets (its thread's
+	// seccomp filter, inherited) instead of given a network namespace.
+	if !spec.Offline || refuseSockets() != nil {
+		if fd, err := nets.take(); err != nil {
+			lack(err)
+		} else if err := enterNet(fd); err != nil {
+			nets.give(fd)
+			lack(err)
+		} else {
+			c.netFD = fd
+		}
 	}
 	if err := privateTmp(true); err != nil {
 		return errNoDirect // the child path reports it, and runs without

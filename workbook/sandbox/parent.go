@@ -55,9 +55,12 @@ type child struct {
 	// mounts that depend on the spec are made on that thread too, by a
 	// job (onThread) handed to it before the spec is sent.
 	confined bool
-	jobs     chan func()
-	noJobs   chan struct{} // closed (endJobs) once no job will come
-	endOnce  sync.Once
+	// offline: started for offline specs only (Spec.Offline), without a
+	// network namespace, sockets refused by a seccomp filter.
+	offline bool
+	jobs    chan func()
+	noJobs  chan struct{} // closed (endJobs) once no job will come
+	endOnce sync.Once
 	// haves and missing are the protections the run has besides the
 	// namespaces' (Landlock) and those it lacks (see Result.Protections).
 	haves, missing []string
@@ -94,8 +97,9 @@ func (c *child) release() {
 }
 
 // startChild starts a sandbox child of exe (os.Executable when empty),
-// warming payload warm, and waits until it is ready for its spec.
-func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
+// warming payload warm, and waits until it is ready for its spec. An
+// offline child serves offline specs only (see Spec.Offline).
+func startChild(ctx context.Context, exe, warm string, offline bool) (_ *child, err error) {
 	if exe == "" {
 		if exe, err = os.Executable(); err != nil {
 			return nil, fmt.Errorf("sandbox: finding the workbook binary: %w", err)
@@ -105,7 +109,7 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &child{dir: dir, removeDir: true, done: make(chan struct{}), netFD: -1}
+	c := &child{dir: dir, removeDir: true, done: make(chan struct{}), netFD: -1, offline: offline}
 	var closers []*os.File // the child's ends, closed once it started
 	defer func() {
 		for _, f := range closers {
@@ -170,6 +174,7 @@ func startChild(ctx context.Context, exe, warm string) (_ *child, err error) {
 		cmd.Stdout, cmd.Stderr = outW, errW
 		cmd.ExtraFiles = []*os.File{ctlR, statusW, root}
 		cmd.WaitDelay = WaitDelay
+		c.confined, c.offline = false, offline // prepare decides again
 		tmpl := c.prepare(cmd, iso)
 		startErr = startOwned(cmd, c, tmpl)
 		if startErr == nil {
@@ -251,6 +256,12 @@ func startOwned(cmd *exec.Cmd, c *child, tmpl int) error {
 		}
 		if c.confined {
 			if err := c.confineThread(); err != nil {
+				started <- err
+				return
+			}
+		}
+		if c.offline {
+			if err := c.goOffline(); err != nil {
 				started <- err
 				return
 			}
@@ -429,6 +440,9 @@ func (c *child) run(ctx context.Context, spec Spec) (*Result, error) {
 	defer c.discard()
 	if err := validate(spec); err != nil {
 		return nil, err
+	}
+	if c.offline && !spec.Offline {
+		return nil, errors.New("sandbox: a child started offline was handed a spec that is not")
 	}
 	s := settle(spec)
 	wire := wireSpec{

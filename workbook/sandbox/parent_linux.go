@@ -51,9 +51,16 @@ func (c *child) prepare(cmd *exec.Cmd, iso isolation) int {
 			c.missing = append(c.missing, lacks...)
 		}
 	}
+	if !c.confined {
+		c.offline = false // a user namespace brings its network namespace
+	}
 	switch {
 	case iso.flags&syscall.CLONE_NEWNET != 0:
 		cmd.Env = append(cmd.Env, envNet+"=new")
+	case c.offline:
+		// The thread that starts the child refuses it sockets instead
+		// (goOffline).
+		cmd.Env = append(cmd.Env, envNet+"=offline")
 	case iso.mount:
 		// Root: the child is started from a thread moved into a
 		// lent namespace (see netLender), whose loopback is up.
@@ -144,4 +151,23 @@ func (c *child) confineRun(spec Spec, tree int) (cwd string) {
 		lack(fmt.Errorf("%s: the child ended before its run", ProtProc))
 	}
 	return cwd
+}
+
+// goOffline, on the thread that starts the offline child c (its
+// privileges already dropped, no_new_privs set), refuses sockets to what
+// the thread starts (refuseSockets). Where the filter cannot be
+// installed the child gets a lent network namespace after all, and
+// serves any spec.
+func (c *child) goOffline() error {
+	if err := refuseSockets(); err == nil {
+		return nil
+	}
+	c.offline = false
+	fd, err := nets.take()
+	if err != nil {
+		c.missing = append(c.missing, lackOf(err))
+		return nil
+	}
+	c.netFD = fd
+	return enterNet(fd)
 }

@@ -19,6 +19,10 @@ type PoolOptions struct {
 	// once they are taken, Run starts a fresh child per run. A pool of
 	// size 1 and Total 1 starts one child ahead of a first run.
 	Total int
+	// Offline: the children serve offline specs only (Spec.Offline), and
+	// are started without a network namespace where that saves one; a
+	// spec that is not offline gets a fresh child of its own.
+	Offline bool
 }
 
 // Pool keeps children started in advance (namespaces and private /tmp set
@@ -107,7 +111,7 @@ func (p *Pool) count(d int) {
 // the next one as soon as the previous one is taken.
 func (p *Pool) fill() {
 	for p.another() {
-		c, err := startChild(p.ctx, p.opts.Executable, p.opts.Payload)
+		c, err := startChild(p.ctx, p.opts.Executable, p.opts.Payload, p.opts.Offline)
 		if err != nil {
 			// A Run waiting for a child gets the error instead of
 			// waiting for the retry.
@@ -218,6 +222,14 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (*Result, error) {
 	if res, err := runDirect(ctx, spec); !errors.Is(err, errNoDirect) {
 		return res, err
 	}
+	if p.opts.Offline && !spec.Offline {
+		// The pool's children may have no network namespace.
+		c, err := startChild(ctx, p.opts.Executable, p.opts.Payload, false)
+		if err != nil {
+			return nil, err
+		}
+		return c.run(ctx, spec)
+	}
 	for {
 		var o offer
 		select {
@@ -229,7 +241,7 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (*Result, error) {
 		case <-p.exhausted:
 			// Total children were started and taken (every filler has
 			// stopped, none is offering one): a fresh child.
-			c, err := startChild(ctx, p.opts.Executable, p.opts.Payload)
+			c, err := startChild(ctx, p.opts.Executable, p.opts.Payload, spec.Offline)
 			if err != nil {
 				return nil, err
 			}

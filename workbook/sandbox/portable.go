@@ -108,6 +108,7 @@ func allThreadsSyscalls() bool         { return false }
 func Prepare() (wait func()) { return func() {} }
 
 func resume([]byte) error                    { return lacking(ProtLandlock) }
+func (c *child) goOffline() error            { c.offline = false; return nil }
 func enterTemplate(int) error                { return lacking(ProtReadOnly) }
 func enterNet(int) error                     { return lacking(ProtNetwork) }
 func (c *child) confineThread() error        { return lacking(ProtReadOnly) }

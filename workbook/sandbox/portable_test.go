@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // testPayloads are the in-process payloads of the test binary acting as a
@@ -40,6 +42,7 @@ var testPayloads = map[string]Payload{
 			return 0
 		},
 	},
+	"sockets": {Run: func(_ any, _ []byte) int { return probeSockets() }},
 	"alloc": {
 		Run: func(_ any, _ []byte) int {
 			var keep [][]byte
@@ -56,7 +59,45 @@ var testPayloads = map[string]Payload{
 	},
 }
 
-func TestMain(m *testing.M) { MainForTest(m, testPayloads) }
+func TestMain(m *testing.M) {
+	if os.Getenv(probeEnv) == "sockets" {
+		// The test binary run as a sandboxed program (Spec.Path).
+		os.Exit(probeSockets())
+	}
+	MainForTest(m, testPayloads)
+}
+
+// probeEnv, in a test binary's environment, makes it a probe program.
+const probeEnv = "SANDBOX_TEST_PROBE"
+
+// probeSockets tries to open an Internet socket and a Unix one and to
+// make a socket pair, and prints what each got.
+func probeSockets() int {
+	try := func(name string, err error) {
+		if err != nil {
+			fmt.Printf("%s: %v\n", name, err)
+		} else {
+			fmt.Printf("%s: ok\n", name)
+		}
+	}
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	try("inet", err)
+	if err == nil {
+		unix.Close(fd)
+	}
+	fd, err = unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	try("unix", err)
+	if err == nil {
+		unix.Close(fd)
+	}
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	try("pair", err)
+	if err == nil {
+		unix.Close(pair[0])
+		unix.Close(pair[1])
+	}
+	return 0
+}
 
 func sh(script string) Spec {
 	return Spec{Path: "/bin/sh", Args: []string{"-c", script}, Timeout: 5 * time.Second}

@@ -171,6 +171,15 @@ type Spec struct {
 	// Strict makes a missing protection a hard failure (ErrNotStrict)
 	// instead of an entry in Result.Missing.
 	Strict bool
+	// Offline says the program cannot use the network: it imports no
+	// package that opens a socket or starts a process (the engine
+	// decides, engine.Offline). Where the workbook creates the namespaces
+	// itself (root), such a run gets no network namespace of its own,
+	// the costliest part of a run to create: socket(2) and io_uring are
+	// refused to it, and to whatever it executes, by a seccomp filter
+	// instead, a stricter rule. Where the filter cannot be installed the
+	// run gets a network namespace as any other.
+	Offline bool
 
 	// viaChild makes a Spec.Path run go through a re-executed child even
 	// where it could be started directly (the tests cover both ways).
@@ -213,7 +222,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	if res, err := runDirect(ctx, spec); !errors.Is(err, errNoDirect) {
 		return res, err
 	}
-	c, err := startChild(ctx, spec.Executable, "")
+	c, err := startChild(ctx, spec.Executable, "", spec.Offline)
 	if err != nil {
 		return nil, err
 	}

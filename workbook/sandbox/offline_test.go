@@ -1,0 +1,67 @@
+//go:build linux
+
+package sandbox
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestOffline: an offline run (Spec.Offline) is refused sockets, a
+// socket pair excepted, whether the binary is started directly, by a
+// fresh child or by a pool's offline child, and lacks no protection; a
+// run that is not offline gets its own network (and a fresh child when
+// the pool's are offline).
+func TestOffline(t *testing.T) {
+	if !DirectStart() {
+		t.Skip("offline runs need the namespaces a root workbook creates")
+	}
+	if seccompArch() == 0 {
+		t.Skip("no seccomp filter for this architecture")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const refused = "inet: permission denied\nunix: permission denied\npair: ok\n"
+	const allowed = "inet: ok\nunix: ok\npair: ok\n"
+	pool, err := NewPool(context.Background(), 1, PoolOptions{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	binary := Spec{Path: exe, Env: []string{probeEnv + "=sockets"}, Timeout: 20 * time.Second}
+	payload := Spec{Payload: "sockets", Timeout: 20 * time.Second}
+	offline := func(s Spec) Spec { s.Offline = true; return s }
+	viaChild := func(s Spec) Spec { s.viaChild = true; return s }
+	for _, tc := range []struct {
+		name string
+		run  func() (*Result, error)
+		want string
+	}{
+		{"binary started directly", func() (*Result, error) { return Run(context.Background(), offline(binary)) }, refused},
+		{"binary by a child", func() (*Result, error) { return Run(context.Background(), viaChild(offline(binary))) }, refused},
+		{"payload by a child", func() (*Result, error) { return Run(context.Background(), offline(payload)) }, refused},
+		{"payload by the pool", func() (*Result, error) { return pool.Run(context.Background(), offline(payload)) }, refused},
+		{"binary not offline", func() (*Result, error) { return Run(context.Background(), binary) }, allowed},
+		{"payload not offline, offline pool", func() (*Result, error) { return pool.Run(context.Background(), payload) }, allowed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := string(res.Stdout); got != tc.want || res.ExitCode != 0 {
+				t.Errorf("stdout %q (exit %d, stderr %q), want %q", got, res.ExitCode, res.Stderr, tc.want)
+			}
+			for _, m := range res.Missing {
+				if strings.HasPrefix(m, ProtNetwork) {
+					t.Errorf("missing %q", m)
+				}
+			}
+		})
+	}
+}
