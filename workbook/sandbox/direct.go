@@ -54,6 +54,9 @@ func runDirect(ctx context.Context, spec Spec) (*Result, error) {
 	c := &child{dir: dir, removeDir: !inTmp, private: true, isolation: "pid+mount",
 		direct: true, done: make(chan struct{}), netFD: -1}
 	defer c.discard()
+	if err := c.hostRunDir(); err != nil {
+		return nil, fmt.Errorf("sandbox: run directory: %w", err)
+	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: pipe: %w", err)
@@ -201,8 +204,12 @@ func (c *child) launch(spec Spec, limits Limits) error {
 		}
 		c.cmd.Path = hostPath(root, spec.Path)
 	}
-	if err := createRunDir(c.dir); err != nil {
-		return fmt.Errorf("sandbox: run directory: %w", err)
+	if _, inTmp := underTmp(c.dir); inTmp {
+		// Elsewhere runDirect made it, in the workbook's namespace: the
+		// copy of the template is read-only.
+		if err := createRunDir(c.dir); err != nil {
+			return fmt.Errorf("sandbox: run directory: %w", err)
+		}
 	}
 	if err := writableRunDir(c.dir); err != nil {
 		lack(err)

@@ -5,6 +5,7 @@ package sandbox
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,50 @@ func TestOffline(t *testing.T) {
 				if strings.HasPrefix(m, ProtNetwork) {
 					t.Errorf("missing %q", m)
 				}
+			}
+		})
+	}
+}
+
+// TestRunDirOutsideTmp: with $TMPDIR outside /tmp, the run directories
+// are made on the real file system although the runs' trees are
+// read-only; programs write in them, and nothing is left afterwards.
+func TestRunDirOutsideTmp(t *testing.T) {
+	if !DirectStart() {
+		t.Skip("the read-only tree needs the namespaces a root workbook creates")
+	}
+	base, err := os.MkdirTemp(".", "tmpdir-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err = filepath.Abs(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	if _, inTmp := underTmp(base); inTmp {
+		t.Skip("the package directory is under /tmp")
+	}
+	t.Setenv("TMPDIR", base)
+	write := `echo x > here && echo y > "$HOME/h" && echo z > "$TMPDIR/t" && cat here "$HOME/h" "$TMPDIR/t" && pwd`
+	for _, tc := range []struct {
+		name string
+		spec Spec
+	}{
+		{"started directly", sh(write)},
+		{"by a child", func() Spec { s := sh(write); s.viaChild = true; return s }()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Run(context.Background(), tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(res.Stdout)), "\n")
+			if res.ExitCode != 0 || len(lines) != 4 || strings.Join(lines[:3], "") != "xyz" || !strings.HasPrefix(lines[3], base+"/workbook-run-") {
+				t.Fatalf("exit %d, stdout %q, stderr %q", res.ExitCode, res.Stdout, res.Stderr)
+			}
+			if entries, _ := os.ReadDir(base); len(entries) != 0 {
+				t.Errorf("left in $TMPDIR: %v", entries)
 			}
 		})
 	}

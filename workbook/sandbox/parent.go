@@ -184,6 +184,9 @@ func startChild(ctx context.Context, exe, warm string, offline bool) (_ *child, 
 		nets.give(c.netFD)
 		c.netFD = -1
 		c.missing = nil
+		if c.confined {
+			removeAll(c.dir) // made by prepare; the next child makes its own
+		}
 		if !refused(startErr) {
 			break
 		}

@@ -40,7 +40,7 @@ func (c *child) prepare(cmd *exec.Cmd, iso isolation) int {
 		// linked with cgo (syscall.AllThreadsSyscall refuses), and an
 		// interpreted program would run with them.
 		var lacks []string
-		if tmpl, lacks = templates.get(); tmpl >= 0 {
+		if tmpl, lacks = templates.get(); tmpl >= 0 && c.hostRunDir() == nil {
 			c.confined, c.jobs, c.noJobs = true, make(chan func()), make(chan struct{})
 			flags &^= syscall.CLONE_NEWNS
 			// The run's /tmp (or a hidden directory) may cover the
@@ -111,8 +111,12 @@ func (c *child) confineThread() error {
 	if err := privateTmp(true); err != nil {
 		return err
 	}
-	if err := createRunDir(c.dir); err != nil {
-		return fmt.Errorf("run directory: %w", err)
+	if _, inTmp := underTmp(c.dir); inTmp {
+		// Elsewhere prepare made it, in the workbook's namespace: the
+		// copy of the template is read-only.
+		if err := createRunDir(c.dir); err != nil {
+			return fmt.Errorf("run directory: %w", err)
+		}
 	}
 	if err := writableRunDir(c.dir); err != nil {
 		c.missing = append(c.missing, lackOf(err))
@@ -170,4 +174,16 @@ func (c *child) goOffline() error {
 	}
 	c.netFD = fd
 	return enterNet(fd)
+}
+
+// hostRunDir creates the run directory of c now, in the workbook's own
+// mount namespace, when it is not under /tmp: the namespace the run's
+// thread sets up is a read-only copy of the template, where only the
+// private /tmp can be written to (writableRunDir then binds the directory
+// writable). The parent removes it after the run (c.removeDir).
+func (c *child) hostRunDir() error {
+	if _, inTmp := underTmp(c.dir); inTmp {
+		return nil
+	}
+	return createRunDir(c.dir)
 }
