@@ -176,8 +176,11 @@ func verifyCmd(ctx context.Context, g learn.Globals, args []string, env Env, std
 		}
 	}
 
-	// The sandbox's shared set-up is made while the documents load.
-	defer sandbox.Prepare()()
+	// The sandbox's shared set-up is made while the documents load
+	// (not for a list: it runs nothing).
+	if !f.list {
+		defer sandbox.Prepare()()
+	}
 
 	var docs []*lessons.Document
 	switch {
