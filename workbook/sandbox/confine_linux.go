@@ -167,38 +167,68 @@ var devNodes = []struct {
 // devices, the usual links into /proc/self/fd and, with shm, a small
 // writable /dev/shm. The devices are made with mknod where the namespace
 // may (root: one mount in all), else bind-mounted from the real /dev (a
-// user namespace may not make devices).
+// user namespace may not make devices; nor may a container whose device
+// cgroup refuses them).
 func minimalDev(shm bool) error {
-	var trees []int
+	if mknodAllowed() {
+		err := devTmpfs(shm, nil)
+		if err == nil || !errors.Is(err, unix.EPERM) {
+			return err
+		}
+		// Refused all the same: start again with copies of the devices.
+		if uerr := unix.Unmount("/dev", unix.MNT_DETACH); uerr != nil {
+			return err
+		}
+	}
+	// Copies of the real devices (open_tree), taken before the tmpfs
+	// covers them. Only where they are used: closing a copy that was
+	// not attached dissolves it, which costs more than all the rest.
+	trees := make([]int, len(devNodes))
 	defer func() {
 		for _, fd := range trees {
-			unix.Close(fd)
+			if fd >= 0 {
+				unix.Close(fd)
+			}
 		}
 	}()
-	// Copies of the real devices, in case they cannot be made.
-	for _, d := range devNodes {
+	for i, d := range devNodes {
 		fd, err := unix.OpenTree(unix.AT_FDCWD, "/dev/"+d.name, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
 		if err != nil {
 			fd = -1
 		}
-		trees = append(trees, fd)
+		trees[i] = fd
 	}
+	return devTmpfs(shm, trees)
+}
+
+// mknodAllowed reports whether this thread may make the devices of
+// devNodes: it has CAP_MKNOD in the initial user namespace.
+func mknodAllowed() bool {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil || data[0].Effective&(1<<unix.CAP_MKNOD) == 0 {
+		return false
+	}
+	b, err := os.ReadFile("/proc/self/uid_map")
+	return err == nil && strings.Join(strings.Fields(string(b)), " ") == "0 0 4294967295"
+}
+
+// devTmpfs mounts the tmpfs of minimalDev on /dev and fills it: with
+// mknod when trees is nil, else by moving each copy of trees (a
+// descriptor from open_tree, or -1 to leave the device out) onto an
+// empty file.
+func devTmpfs(shm bool, trees []int) error {
 	if err := unix.Mount("tmpfs", "/dev", "tmpfs", unix.MS_NOSUID|unix.MS_NOEXEC, "mode=755,size=64k"); err != nil {
 		return fmt.Errorf("tmpfs on /dev: %w", err)
 	}
-	bind := false
 	for i, d := range devNodes {
 		target := "/dev/" + d.name
-		if !bind {
-			err := unix.Mknod(target, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor)))
-			if err == nil {
-				unix.Chmod(target, 0o666) // past the umask
-				continue
-			}
-			if !errors.Is(err, unix.EPERM) || i > 0 {
+		if trees == nil {
+			if err := unix.Mknod(target, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
 				return fmt.Errorf("%s: %w", target, err)
 			}
-			bind = true // a user namespace: no devices of its own
+			unix.Chmod(target, 0o666) // past the umask
+			continue
 		}
 		if trees[i] < 0 {
 			continue
