@@ -248,15 +248,25 @@ func devTmpfs(shm bool, trees []int) error {
 			return err
 		}
 	}
+	// The mount point of /dev/shm; the template's copies mount their own
+	// tmpfs on it (privateShm).
+	if err := unix.Mkdir("/dev/shm", 0o755); err != nil {
+		return err
+	}
 	if shm {
-		if err := unix.Mkdir("/dev/shm", 0o755); err != nil {
+		if err := privateShm(); err != nil {
 			return err
-		}
-		if err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size=16m"); err != nil {
-			return fmt.Errorf("tmpfs on /dev/shm: %w", err)
 		}
 	}
 	return unix.MountSetattr(-1, "/dev", 0, &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY})
+}
+
+// privateShm mounts the run's own small tmpfs on /dev/shm.
+func privateShm() error {
+	if err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size=16m"); err != nil {
+		return fmt.Errorf("%s: tmpfs on /dev/shm: %w", ProtDevices, err)
+	}
+	return nil
 }
 
 // docLayer mounts an overlay on dir/doc whose lower layer is the

@@ -195,6 +195,9 @@ func (c *child) launch(spec Spec, limits Limits) error {
 	if err := privateTmp(true); err != nil {
 		return errNoDirect // the child path reports it, and runs without
 	}
+	if err := privateShm(); err != nil {
+		lack(err)
+	}
 	c.cmd.Path = spec.Path
 	if _, inTmp := underTmp(spec.Path); inTmp || hidden(spec.Path, append(DefaultHidden(), spec.Hide...)) {
 		// The binary is in the real /tmp, which the tmpfs now covers,

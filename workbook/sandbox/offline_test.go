@@ -110,3 +110,31 @@ func TestRunDirOutsideTmp(t *testing.T) {
 		})
 	}
 }
+
+// TestDevShm: every run has a /dev/shm of its own to write in, empty at
+// its start, whichever way it was started.
+func TestDevShm(t *testing.T) {
+	if os.Getenv(envIsolation) == "pgroup" || (!DirectStart() && !userNamespaces()) {
+		t.Skip("no mount namespace here: /dev/shm is the machine's")
+	}
+	script := `test -z "$(ls -A /dev/shm)" && echo x > /dev/shm/a && cat /dev/shm/a`
+	for _, tc := range []struct {
+		name string
+		spec Spec
+	}{
+		{"started directly", sh(script)},
+		{"by a child", func() Spec { s := sh(script); s.viaChild = true; return s }()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 2 {
+				res, err := Run(context.Background(), tc.spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(res.Stdout) != "x\n" || res.ExitCode != 0 {
+					t.Fatalf("exit %d, stdout %q, stderr %q, missing %v", res.ExitCode, res.Stdout, res.Stderr, res.Missing)
+				}
+			}
+		})
+	}
+}

@@ -111,6 +111,9 @@ func (c *child) confineThread() error {
 	if err := privateTmp(true); err != nil {
 		return err
 	}
+	if err := privateShm(); err != nil {
+		c.missing = append(c.missing, lackOf(err))
+	}
 	if _, inTmp := underTmp(c.dir); inTmp {
 		// Elsewhere prepare made it, in the workbook's namespace: the
 		// copy of the template is read-only.
