@@ -176,7 +176,10 @@ func TestCompiledRunHoldsLease(t *testing.T) {
 	if r.compiled.tc.path == "" {
 		t.Fatal("needs the go toolchain on PATH")
 	}
-	p := src("import (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() { fmt.Println(\"ready\"); os.Stdin.Read(make([]byte, 1)) }\n")
+	// The program waits after "ready" (its stdin is /dev/null: reading
+	// it would return at once, and the program could end before Seen
+	// stops it).
+	p := src("import (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() { fmt.Println(\"ready\"); time.Sleep(time.Minute) }\n")
 	seen := make(chan struct{})
 	var cleaned []int
 	v, err := r.Run(t.Context(), Request{Program: p, Engine: Compiled, Timeout: time.Minute, Seen: func(out []byte) bool {

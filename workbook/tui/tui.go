@@ -79,7 +79,8 @@ type panicMsg struct{ err error }
 
 func (g *guard) Init() tea.Cmd { return g.wrap(g.inner.Init()) }
 
-func (g *guard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (g *guard) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
+	model = g // also when the inner model panics
 	if pm, ok := msg.(panicMsg); ok {
 		if g.panicked == nil {
 			g.panicked = pm.err
