@@ -386,7 +386,7 @@ func TestInteractiveSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := <-tm.done; err != nil {
-		t.Fatalf("after SIGTERM: %v", err)
+		t.Fatalf("after SIGTERM: %v\n%s", err, tm.raw())
 	}
 	raw := tm.raw()
 	if end := raw[strings.LastIndex(raw, "quit"):]; !strings.Contains(end, "\x1b[?1049l") {

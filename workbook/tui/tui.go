@@ -43,7 +43,6 @@ func runProgram(ctx context.Context, model tea.Model, in io.Reader, out io.Write
 	g := &guard{inner: model}
 	p := tea.NewProgram(g,
 		tea.WithAltScreen(),
-		tea.WithContext(ctx),
 		tea.WithInput(in),
 		tea.WithOutput(out),
 		// SIGINT and SIGTERM from outside cancel ctx (main's
@@ -53,7 +52,12 @@ func runProgram(ctx context.Context, model tea.Model, in io.Reader, out io.Write
 		// its shutdown for ever.
 		tea.WithoutSignalHandler(),
 	)
+	// ctx ends the program as q does: bubbletea's own ending on a
+	// context (tea.WithContext) kills it, closing its input reader while
+	// the reading goroutine still uses it (a data race under -race).
+	stop := context.AfterFunc(ctx, p.Quit)
 	_, err := p.Run()
+	stop()
 	if g.panicked != nil {
 		return fmt.Errorf("the interactive workbook stopped: %w", g.panicked)
 	}
