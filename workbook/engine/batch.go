@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -144,9 +143,10 @@ func (c *compiledEngine) batch(ctx context.Context, jobs []batchJob) {
 			return
 		}
 	}
-	cmd := exec.CommandContext(ctx, c.tc.path, "build", "-o", out+string(filepath.Separator), "./...")
-	cmd.Dir = mod
-	cmd.Env = buildEnv()
+	cmd, err := c.goCommand(ctx, mod, false, "build", "-o", out+string(filepath.Separator), "./...")
+	if err != nil {
+		return
+	}
 	c.builds.Add(1)
 	msgs, _ := cmd.CombinedOutput()
 	if ctx.Err() != nil {

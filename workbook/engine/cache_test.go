@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestParseCacheMax(t *testing.T) {
@@ -207,5 +210,54 @@ func TestCompiledRunHoldsLease(t *testing.T) {
 	}
 	if n := len(entryNames(t, dir)); n != 1 {
 		t.Errorf("%d entries with a 1-byte cap, want the newest only", n)
+	}
+}
+
+// TestCancelledBuildLeavesNothing: a build killed because its run was
+// cancelled leaves nothing in $TMPDIR, although the go command could not
+// remove its work directory (GOTMPDIR is inside the build's module
+// directory, which the engine removes). The go command is a stand-in that
+// makes its work directory where go would, says so on a FIFO and waits to
+// be killed.
+func TestCancelledBuildLeavesNothing(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "started")
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fakeGo := filepath.Join(dir, "go")
+	script := "#!/bin/sh\nmkdir \"${GOTMPDIR:-$TMPDIR}/go-build-stand-in\" || exit 1\necho started >" + fifo + "\nexec sleep 600\n"
+	if err := os.WriteFile(fakeGo, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c, err := newCompiledEngine(Options{CacheDir: filepath.Join(dir, "cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tc = toolchain{path: fakeGo, id: "stand-in"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		// The FIFO opens once the stand-in has made its directory.
+		if b, err := os.ReadFile(fifo); err == nil && len(b) > 0 {
+			cancel()
+		}
+	}()
+	c.run(ctx, Request{Program: program(`fmt.Println("never built")`)})
+	// Had the stand-in never started, the reader would still wait.
+	if w, err := os.OpenFile(fifo, os.O_WRONLY|unix.O_NONBLOCK, 0); err == nil {
+		w.Close()
+	}
+	<-read
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("left in $TMPDIR: %s", e.Name())
 	}
 }

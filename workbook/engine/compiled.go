@@ -141,11 +141,9 @@ func (c *compiledEngine) buildNow(ctx context.Context, p *lessons.Program, key s
 		return "", nil, err
 	}
 	defer os.Remove(tmp) // a no-op once committed
-	cmd := exec.CommandContext(ctx, c.tc.path, "build", "-o", tmp, ".")
-	cmd.Dir = mod
-	cmd.Env = buildEnv()
-	if UsesCgo(p.Source) {
-		cmd.Env = withCgo(cmd.Env)
+	cmd, err := c.goCommand(ctx, mod, UsesCgo(p.Source), "build", "-o", tmp, ".")
+	if err != nil {
+		return "", nil, err
 	}
 	c.builds.Add(1)
 	out, err := cmd.CombinedOutput()
@@ -181,12 +179,32 @@ func cacheMax(n int64) int64 {
 // buildEnv is the environment of go build: the workbook's, with the
 // settings that make the temporary module build for this machine, offline
 // once the module cache holds x/sys.
+// goCommand is the go command running args in the module directory mod
+// with buildEnv (and cgo when asked). Its temporary directory (GOTMPDIR)
+// is inside mod: a build killed because its run was cancelled (auto's
+// speculative build, a timeout) cannot remove its work directory, and
+// would otherwise leave a go-build directory in the user's /tmp; mod is
+// removed whatever happened.
+func (c *compiledEngine) goCommand(ctx context.Context, mod string, cgo bool, args ...string) (*exec.Cmd, error) {
+	gotmp := filepath.Join(mod, ".gotmp")
+	if err := os.Mkdir(gotmp, 0o700); err != nil {
+		return nil, fmt.Errorf("compiled engine: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, c.tc.path, args...)
+	cmd.Dir = mod
+	cmd.Env = append(buildEnv(), "GOTMPDIR="+gotmp)
+	if cgo {
+		cmd.Env = withCgo(cmd.Env)
+	}
+	return cmd, nil
+}
+
 func buildEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "GOFLAGS", "GOWORK", "GO111MODULE", "GOOS", "GOARCH", "CGO_ENABLED":
+		case "GOFLAGS", "GOWORK", "GO111MODULE", "GOOS", "GOARCH", "CGO_ENABLED", "GOTMPDIR":
 			continue
 		}
 		env = append(env, kv)

@@ -52,18 +52,15 @@ func (c *compiledEngine) runPackage(ctx context.Context, req Request, pool *sand
 			return nil, fmt.Errorf("compiled engine: %w", err)
 		}
 	}
-	env := buildEnv()
-	if UsesCgo(p.Source) {
-		env = withCgo(env)
-	}
 	bin := filepath.Join(mod, "pkg.test")
 	args := []string{"build", "-o", os.DevNull, "."}
 	if p.Tests != "" {
 		args = []string{"test", "-c", "-o", bin, "."}
 	}
-	cmd := exec.CommandContext(ctx, c.tc.path, args...)
-	cmd.Dir = mod
-	cmd.Env = env
+	cmd, err := c.goCommand(ctx, mod, UsesCgo(p.Source), args...)
+	if err != nil {
+		return nil, err
+	}
 	c.builds.Add(1)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
