@@ -13,6 +13,7 @@
 # cached), so that both see the same load on a shared machine.
 # Run from the repository root: sh docs/bench/compare.sh [REF] [RUNS]
 set -eu
+. "$(dirname "$0")/documents.sh"
 ref=${1:-main}
 runs=${2:-10}
 tmp=$(mktemp -d)
@@ -46,17 +47,7 @@ fmt.Println(len(words), strings.ToUpper(words[0]), $i*$i)
 MD
 	i=$((i + 1))
 done
-cat > "$tmp/hello.md" <<'MD'
-# Hello
-
-```go
-fmt.Println("hello")
-```
-
-```output
-hello
-```
-MD
+hello_md "$tmp/hello.md"
 
 # bench NAME RUNS REP ARGS...: runs "before ARGS" and "after ARGS"
 # alternately RUNS times each (after two warm-up runs of each), so that

@@ -19,6 +19,7 @@
 #
 # Usage: docs/bench/sandbox-cost.sh [REF [RUNS [ROUNDS]]]  (from the repository root)
 set -eu
+. "$(dirname "$0")/documents.sh"
 ref=${1:-$(git merge-base main HEAD)}
 runs=${2:-100}
 rounds=${3:-3}
@@ -34,25 +35,8 @@ for v in before after; do
 	(cd "$src" && go build -o "$tmp/$v-workbook" . && go test -c -o "$tmp/$v-engine.test" ./workbook/engine/)
 done
 
-cat >"$tmp/hello.md" <<'MD'
-# Hello
-
-```go
-fmt.Println("hello")
-```
-
-```output
-hello
-```
-MD
-md="$tmp/programs.md"
-echo "# 200 programs" >"$md"
-i=1
-while [ "$i" -le 200 ]; do
-	printf '\n## Program %d\n\n```go\nwords := strings.Fields("program number %d")\nfmt.Println(len(words), strings.ToUpper(words[0]), %d*%d)\n```\n\n```output\n3 PROGRAM %d\n```\n' \
-		"$i" "$i" "$i" "$i" $((i * i)) >>"$md"
-	i=$((i + 1))
-done
+hello_md "$tmp/hello.md"
+programs_md "$tmp/programs.md" 200
 
 export XDG_CACHE_HOME="$tmp/cache" # the workbook's caches stay in $tmp
 cd "$tmp"

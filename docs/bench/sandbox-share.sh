@@ -15,20 +15,14 @@
 #                         directory (the last two predate issue 14: an upper bound)
 # Needs perf and root (the namespaces). Usage: docs/bench/sandbox-share.sh [RUNS]
 set -eu
+. "$(dirname "$0")/documents.sh"
 runs=${1:-60}
 root=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 go build -o "$tmp/workbook" "$root"
-printf '# Hello\n\n```go\nfmt.Println("hello")\n```\n\n```output\nhello\n```\n' >"$tmp/hello.md"
-md="$tmp/programs.md"
-echo "# 200 programs" >"$md"
-i=1
-while [ "$i" -le 200 ]; do
-	printf '\n## Program %d\n\n```go\nwords := strings.Fields("program number %d")\nfmt.Println(len(words), strings.ToUpper(words[0]), %d*%d)\n```\n\n```output\n3 PROGRAM %d\n```\n' \
-		"$i" "$i" "$i" "$i" $((i * i)) >>"$md"
-	i=$((i + 1))
-done
+hello_md "$tmp/hello.md"
+programs_md "$tmp/programs.md" 200
 export XDG_CACHE_HOME="$tmp/cache"
 cd "$tmp"
 ./workbook verify --engine compiled hello.md >/dev/null

@@ -11,6 +11,7 @@
 #
 # Usage: docs/bench/startup.sh [RUNS]   (from the repository root)
 set -eu
+. "$(dirname "$0")/documents.sh"
 runs=${1:-40}
 root=$(pwd)
 tmp=$(mktemp -d)
@@ -20,17 +21,7 @@ go build -o "$tmp/workbook" "$root"
 CGO_ENABLED=0 go build -o "$tmp/workbook-static" "$root"
 GOBIN="$tmp/bin" GOFLAGS= go install github.com/traefik/yaegi/cmd/yaegi@v0.16.1
 
-cat >"$tmp/hello.md" <<'MD'
-# Hello
-
-```go
-fmt.Println("hello")
-```
-
-```output
-hello
-```
-MD
+hello_md "$tmp/hello.md"
 printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$tmp/hello.go"
 
 cd "$tmp"
