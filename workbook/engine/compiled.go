@@ -309,9 +309,8 @@ func (c *compiledEngine) exec(ctx context.Context, req Request, pool *sandbox.Po
 		Seen:      req.Seen,
 		Hide:      c.box.Hide,
 		Strict:    c.box.Strict,
-		DocDir:    docDir(p, req.Dir),
-		Offline:   Offline(p),
 	}
+	spec.DocDir, spec.Offline = runPlace(p, req.Dir)
 	if spec.Timeout <= 0 {
 		spec.Timeout = p.Timeout
 	}

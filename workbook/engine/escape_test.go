@@ -196,17 +196,7 @@ func TestEscapes(t *testing.T) {
 	for _, eng := range []string{Compiled, Yaegi} {
 		for _, tc := range escapeCases {
 			t.Run(eng+"/"+tc.name, func(t *testing.T) {
-				src := escapePrelude + tc.body + "}\n"
-				src = strings.NewReplacer("HOST", host, "PORT", fmt.Sprint(port), "PID", fmt.Sprint(os.Getpid()), "SERVICE_PATH", sock).Replace(src)
-				p := &lessons.Program{File: "escape.md", Line: 1, Name: tc.name, Source: src, Timeout: 20 * time.Second}
-				v, err := r.Run(context.Background(), Request{Program: p, Engine: eng})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if v.Engine != eng || v.End != Exited || v.ExitCode != 0 {
-					t.Fatalf("%s\nstdout: %s\nstderr: %.800s", verdictSummary(v), v.Stdout, v.Stderr)
-				}
-				out := string(v.Stdout)
+				out, stderr := runEscape(t, r, eng, tc, strings.NewReplacer("HOST", host, "PORT", fmt.Sprint(port), "PID", fmt.Sprint(os.Getpid()), "SERVICE_PATH", sock))
 				if out != tc.output() {
 					t.Errorf("stdout %q, want %q", out, tc.output())
 				}
@@ -215,7 +205,7 @@ func TestEscapes(t *testing.T) {
 				}
 				for _, w := range tc.want {
 					if !strings.Contains(out, "contained: "+w+"\n") {
-						t.Errorf("no verdict for %q:\n%s\nstderr: %.500s", w, out, v.Stderr)
+						t.Errorf("no verdict for %q:\n%s\nstderr: %.500s", w, out, stderr)
 					}
 				}
 				escapeHostUnchanged(t, host)
@@ -228,6 +218,23 @@ func TestEscapes(t *testing.T) {
 	if b, err := os.ReadFile("/proc/self/status"); err == nil && !strings.Contains(string(b), "TracerPid:\t0\n") {
 		t.Errorf("the workbook is traced")
 	}
+}
+
+// runEscape runs tc's program, its placeholders replaced by names, with
+// engine eng, checks that it ran to its end and returns its stdout and
+// stderr.
+func runEscape(t *testing.T, r *Runner, eng string, tc escapeCase, names *strings.Replacer) (stdout, stderr string) {
+	t.Helper()
+	src := names.Replace(escapePrelude + tc.body + "}\n")
+	p := &lessons.Program{File: "escape.md", Line: 1, Name: tc.name, Source: src, Timeout: 20 * time.Second}
+	v, err := r.Run(context.Background(), Request{Program: p, Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Engine != eng || v.End != Exited || v.ExitCode != 0 {
+		t.Fatalf("%s\nstdout: %s\nstderr: %.800s", verdictSummary(v), v.Stdout, v.Stderr)
+	}
+	return string(v.Stdout), string(v.Stderr)
 }
 
 // TestEscapesLandlock runs the file system's escape attempts where the
@@ -253,17 +260,7 @@ func TestEscapesLandlock(t *testing.T) {
 	for _, eng := range []string{Compiled, Yaegi} {
 		for _, tc := range escapeCases[:3] { // write, read a home, delete
 			t.Run(eng+"/"+tc.name, func(t *testing.T) {
-				src := escapePrelude + tc.body + "}\n"
-				src = strings.NewReplacer("HOST", host).Replace(src)
-				p := &lessons.Program{File: "escape.md", Line: 1, Name: tc.name, Source: src, Timeout: 20 * time.Second}
-				v, err := r.Run(context.Background(), Request{Program: p, Engine: eng})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if v.Engine != eng || v.End != Exited || v.ExitCode != 0 {
-					t.Fatalf("%s\nstdout: %s\nstderr: %.800s", verdictSummary(v), v.Stdout, v.Stderr)
-				}
-				out := string(v.Stdout)
+				out, _ := runEscape(t, r, eng, tc, strings.NewReplacer("HOST", host))
 				for _, w := range tc.want {
 					if !strings.Contains(out, "contained: "+w+"\n") {
 						t.Errorf("no verdict for %q:\n%s", w, out)

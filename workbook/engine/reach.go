@@ -63,12 +63,12 @@ func Offline(p *lessons.Program) bool {
 	return true
 }
 
-// docDir is the document's folder to show p's program (dir, see
-// sandbox.Spec.DocDir), or "" when the program cannot read it (Offline):
-// such a run needs no overlay of the folder, and the sandbox mounts none.
-func docDir(p *lessons.Program, dir string) string {
-	if dir == "" || Offline(p) {
-		return ""
+// runPlace is where a run of p stands (sandbox.Spec.DocDir and
+// Offline): the document's folder dir, unless p is Offline, which cannot
+// read it (the sandbox then mounts no overlay of it) and gets no network.
+func runPlace(p *lessons.Program, dir string) (docDir string, offline bool) {
+	if Offline(p) {
+		return "", true
 	}
-	return dir
+	return dir, false
 }

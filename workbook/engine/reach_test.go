@@ -28,14 +28,12 @@ func TestDocDir(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &lessons.Program{Source: tc.source, Tests: tc.tests}
-			if got := docDir(p, "DIR"); got != tc.want {
-				t.Errorf("docDir = %q, want %q", got, tc.want)
+			dir, offline := runPlace(p, "DIR")
+			if dir != tc.want || offline != (tc.want == "") {
+				t.Errorf("runPlace = %q, %v; want %q, %v", dir, offline, tc.want, tc.want == "")
 			}
-			if got := docDir(p, ""); got != "" {
-				t.Errorf("docDir without a folder = %q", got)
-			}
-			if got, want := Offline(p), tc.want == ""; got != want {
-				t.Errorf("Offline = %v, want %v", got, want)
+			if dir, _ := runPlace(p, ""); dir != "" {
+				t.Errorf("runPlace without a folder = %q", dir)
 			}
 		})
 	}

@@ -39,9 +39,8 @@ func (x *run) yaegi(ctx context.Context, req Request, a analysis) *Verdict {
 		Seen:      req.Seen,
 		Hide:      x.opts.Sandbox.Hide,
 		Strict:    x.opts.Sandbox.Strict,
-		DocDir:    docDir(p, req.Dir),
-		Offline:   Offline(p),
 	}
+	spec.DocDir, spec.Offline = runPlace(p, req.Dir)
 	var filter *reportFilter
 	if req.Stderr != nil {
 		filter = &reportFilter{w: req.Stderr}
